@@ -1,0 +1,1 @@
+"""People, the organisation tree, roles, sign-in with OTP, and notifications."""

@@ -1,0 +1,69 @@
+"""Roles as groups: which group a person is in decides what they see and whether OTP is required."""
+
+from django.contrib.auth.models import Group, Permission
+
+STAFF = "staff"
+MANAGER = "manager"
+HEALTH = "health"
+ADMIN = "admin"
+ALL_ROLES = (STAFF, MANAGER, HEALTH, ADMIN)
+
+# Managers, the health team and admins handle other people's data: they sign in with TOTP.
+OTP_REQUIRED_ROLES = frozenset({MANAGER, HEALTH, ADMIN})
+
+# Permissions each role's group holds, as "app_label.codename". Apps add theirs here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    STAFF: [],
+    MANAGER: [],
+    HEALTH: [],
+    ADMIN: [],
+}
+
+
+def role_names(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(ADMIN)
+        user._role_names = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(role_names(user) & set(roles))
+
+
+def is_manager(user) -> bool:
+    return has_role(user, MANAGER)
+
+
+def is_health_team(user) -> bool:
+    """Residents' data is for the health team and admins only."""
+    return has_role(user, HEALTH, ADMIN)
+
+
+def is_admin(user) -> bool:
+    return has_role(user, ADMIN)
+
+
+def requires_otp(user) -> bool:
+    return user.is_authenticated and (user.is_staff or bool(role_names(user) & OTP_REQUIRED_ROLES))
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create the role groups and give each exactly the permissions listed for it."""
+    groups = {}
+    for role in ALL_ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".", 1)
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+        groups[role] = group
+    return groups

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+from .api import api_urlpatterns  # noqa: F401  (mounted under /api/v1/ by config.urls)
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", views.otp_verify, name="otp_verify"),
+    path("otp/enrol/", views.otp_enrol, name="otp_enrol"),
+    path("otp/backup-codes/", views.backup_codes, name="backup_codes"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("settings/", views.preferences, name="preferences"),
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+]
