@@ -24,6 +24,8 @@ def _plain_http_and_fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # The live server serves static files from the apps' folders, under their plain names.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
 def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:

@@ -1,0 +1,44 @@
+"""The API: session sign-in for the browser, tokens for scripts, OTP for browser sessions."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+
+@pytest.mark.django_db
+def test_token_client_acts_as_its_user(client, manager_user):
+    token = Token.objects.create(user=manager_user)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["username"] == manager_user.username
+    assert response.json()["roles"] == ["manager"]
+
+
+@pytest.mark.django_db
+def test_drf_create_token_command_issues_a_working_token(client, staff_user, capsys):
+    call_command("drf_create_token", staff_user.username)
+    key = Token.objects.get(user=staff_user).key
+    assert key in capsys.readouterr().out
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_api_request_is_refused(client):
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_browser_session_of_a_manager_needs_the_otp_step_for_the_api(client, manager_user):
+    client.force_login(manager_user)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert "one-time code" in response.json()["detail"] or "일회용" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served_without_outside_assets(client_for, staff_user):
+    client = client_for(staff_user)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    docs = client.get("/api/docs/").content.decode()
+    assert "cdn" not in docs.lower() and "https://" not in docs
