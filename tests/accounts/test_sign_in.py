@@ -94,7 +94,7 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(client, s
         sign_in(client, staff_user, password="wrong")
     response = sign_in(client, staff_user)
     assert response.status_code == 429
-    assert "/" != response.get("Location")
+    assert response.get("Location") != "/"
     assert client.get("/").status_code == 302
 
 
