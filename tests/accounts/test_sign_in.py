@@ -39,7 +39,9 @@ def test_roles_handling_others_data_must_pass_the_otp_step(client, role):
 def test_manager_with_a_valid_code_reaches_home(client, manager_user):
     sign_in(client, manager_user)
     device = manager_user.totpdevice_set.get()
-    response = client.post(reverse("accounts:otp_verify"), {"otp_token": totp_code(device), "next": "/"})
+    response = client.post(
+        reverse("accounts:otp_verify"), {"otp_token": totp_code(device), "next": "/"}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -104,7 +106,10 @@ def test_sign_in_form_fields_tell_phones_what_to_fill_in(client, manager_user):
     assert 'autocomplete="username"' in page
     assert 'autocomplete="current-password"' in page
     sign_in(client, manager_user)
-    assert 'autocomplete="one-time-code"' in client.get(reverse("accounts:otp_verify")).content.decode()
+    assert (
+        'autocomplete="one-time-code"'
+        in client.get(reverse("accounts:otp_verify")).content.decode()
+    )
 
 
 @pytest.mark.django_db
