@@ -1,3 +1,5 @@
+"""Flexible work."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,18 @@ from django.utils.translation import gettext_lazy as _
 class WorktimeConfig(AppConfig):
     name = "worktime"
     verbose_name = _("Flexible work")
+
+    def ready(self) -> None:
+        try:
+            from approvals.signals import document_decided, document_resubmitted
+        except ImportError:  # the approvals app is not installed yet
+            return
+
+        from . import services
+
+        document_decided.connect(
+            services.on_document_decided, dispatch_uid="worktime.on_document_decided"
+        )
+        document_resubmitted.connect(
+            services.on_document_resubmitted, dispatch_uid="worktime.on_document_resubmitted"
+        )

@@ -1,2 +1,25 @@
-urlpatterns = []
-api_urlpatterns = []
+from django.urls import path
+
+from . import api, views
+
+urlpatterns = [
+    path("", views.month, name="month"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("board/", views.board, name="board"),
+    path("calendar/", views.ical_settings, name="ical_settings"),
+    path("calendar/<str:token>.ics", views.ical, name="ical"),
+    path("export/", views.export, name="export"),
+    path("statistics/", views.stats, name="stats"),
+    path("closures/", views.closure_list, name="closures"),
+    path("closures/<int:pk>/", views.closure_detail, name="closure_detail"),
+]
+
+api_urlpatterns = [
+    path("worktime/requests/", api.requests_view, name="requests"),
+    path("worktime/requests/<int:pk>/", api.request_detail, name="request"),
+    path("worktime/requests/<int:pk>/cancel/", api.request_cancel, name="request_cancel"),
+    path("worktime/board/", api.board, name="board"),
+]

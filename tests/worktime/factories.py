@@ -1,0 +1,29 @@
+"""Factories and helpers for flexible-work tests: people in a team, working days, seats."""
+
+import datetime as dt
+
+from accounts import roles
+from tests.conftest import enrol_totp
+from tests.factories import UserFactory, org_tree
+from tests.smartcenters.factories import CenterFactory, SeatFactory
+from worktime.services import local_today, work_calendar
+
+__all__ = ["CenterFactory", "SeatFactory", "team_member", "working_day"]
+
+
+def working_day(days_ahead: int = 2, *, weekday: int | None = None) -> dt.date:
+    """The first working day (no weekend, no holiday) at least `days_ahead` from today."""
+    day = local_today() + dt.timedelta(days=days_ahead)
+    calendar = work_calendar()
+    while not calendar.is_working_day(day) or (weekday is not None and day.weekday() != weekday):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def team_member(**kwargs):
+    """A staff member of a team with a lead, a division chief and a director: (person, lead)."""
+    team, lead, chief, _director = org_tree()
+    person = UserFactory(role=roles.STAFF, department=team, **kwargs)
+    enrol_totp(lead)
+    enrol_totp(chief)
+    return person, lead, chief

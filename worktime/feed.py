@@ -1,0 +1,103 @@
+"""The personal iCalendar feed (RFC 5545): one event per arranged day, plus seat bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from . import selectors
+
+SEOUL = "Asia/Seoul"
+
+
+def _escape(text: str) -> str:
+    return (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def _local(day: dt.date, time: dt.time) -> str:
+    return dt.datetime.combine(day, time).strftime("%Y%m%dT%H%M%S")
+
+
+def calendar_for(user, *, today: dt.date) -> str:
+    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "flexwork"
+    stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Flexwork//Flexible work//KO",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Flexwork",
+        f"X-WR-TIMEZONE:{SEOUL}",
+    ]
+    since = today - dt.timedelta(days=31)
+    for day in selectors.feed_days(user, since=since):
+        arrangement = day.arrangement
+        summary = f"{arrangement.get_kind_display()}"
+        seat = day.booking.seat if day.booking_id else arrangement.seat
+        location = ""
+        if seat is not None:
+            location = f"{seat.center.name} {seat.label}"
+            summary += f" · {seat.center.short_name} {seat.label}"
+        if arrangement.status != "approved":
+            summary += f" ({arrangement.get_status_display()})"
+        event = [
+            "BEGIN:VEVENT",
+            f"UID:arrangement-{arrangement.pk}-{day.date:%Y%m%d}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"SUMMARY:{_escape(summary)}",
+            f"STATUS:{'CONFIRMED' if arrangement.status == 'approved' else 'TENTATIVE'}",
+        ]
+        if day.start_time and day.end_time:
+            event += [
+                f"DTSTART;TZID={SEOUL}:{_local(day.date, day.start_time)}",
+                f"DTEND;TZID={SEOUL}:{_local(day.date, day.end_time)}",
+            ]
+        else:
+            event += [
+                f"DTSTART;VALUE=DATE:{day.date:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{day.date + dt.timedelta(days=1):%Y%m%d}",
+            ]
+        if location:
+            event.append(f"LOCATION:{_escape(location)}")
+        event.append("END:VEVENT")
+        lines += event
+    for booking in selectors.self_bookings_since(user, since=since):
+        starts, ends = selectors.rules_slot_times(booking.slot)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:booking-{booking.pk}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"SUMMARY:{_escape(str(booking.seat))}",
+            f"LOCATION:{_escape(booking.seat.center.name)}",
+            f"DTSTART;TZID={SEOUL}:{_local(booking.date, starts)}",
+            f"DTEND;TZID={SEOUL}:{_local(booking.date, ends)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

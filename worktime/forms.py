@@ -1,0 +1,170 @@
+"""Forms of flexible work: they check types only; the rules live in rules.py and services.py."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .models import Closure, Kind
+
+WEEKDAY_CHOICES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+]
+
+
+def start_time_choices():
+    # Every half hour from 07:00 to 13:00: the widest window of the default policies.
+    times = []
+    minute = 7 * 60
+    while minute <= 13 * 60:
+        value = dt.time(minute // 60, minute % 60)
+        times.append((value.strftime("%H:%M"), value.strftime("%H:%M")))
+        minute += 30
+    return [("", "—"), *times]
+
+
+class SeatSelect(forms.Select):
+    """Seat options carry their center, so the page can offer only the chosen center's seats."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-center"] = str(instance.center_id)
+        return option
+
+
+class ArrangementRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for a single day."),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Only on these weekdays"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("E.g. every Monday and Friday of the period. None chosen: every working day."),
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        required=False,
+        widget=forms.Select(choices=start_time_choices()),
+    )
+    hours = forms.DecimalField(
+        label=_("Hours a day"),
+        required=False,
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    is_emergency = forms.BooleanField(label=_("This is an emergency"), required=False)
+    emergency_reason = forms.CharField(
+        label=_("Why it is an emergency"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+    center = forms.ModelChoiceField(label=_("Center"), queryset=None, required=False)
+    seat = forms.ModelChoiceField(label=_("Seat"), queryset=None, required=False, widget=SeatSelect)
+
+    # Which fields each kind shows (the page hides the others).
+    KIND_FIELDS = {
+        "start_time": list(rules.Kind.TIMED),
+        "hours": list(rules.Kind.HOURS),
+        "center": [rules.Kind.SMART_WORK],
+        "seat": [rules.Kind.SMART_WORK],
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from smartcenters.models import Center, Seat
+
+        self.fields["center"].queryset = Center.objects.filter(is_active=True)
+        self.fields["seat"].queryset = Seat.objects.filter(
+            is_active=True, center__is_active=True
+        ).select_related("center")
+        self.fields["seat"].label_from_instance = lambda seat: (
+            f"{seat.center.short_name} · {seat.label}"
+        )
+        for name, kinds in self.KIND_FIELDS.items():
+            # The page shows a field only for the kinds that use it (static/worktime/request.js).
+            self.fields[name].kinds = " ".join(kinds)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "start_date": data["start_date"],
+            "end_date": data.get("end_date") or data["start_date"],
+            "weekdays": data.get("weekdays") or None,
+            "start_time": data.get("start_time"),
+            "hours": data.get("hours"),
+            "reason": data.get("reason", ""),
+            "is_emergency": data.get("is_emergency", False),
+            "emergency_reason": data.get("emergency_reason", ""),
+            "center": data.get("center"),
+            "seat": data.get("seat"),
+        }
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you cancel it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["building", "floor", "start_date", "end_date", "reason"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Workplace
+
+        buildings = sorted(set(Workplace.objects.values_list("building", flat=True)))
+        self.fields["building"].widget = forms.Select(choices=[(b, b) for b in buildings])
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            self.add_error("end_date", _("The last day is before the first day."))
+        return data
+
+
+class ExtendClosureForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("New last day"), widget=forms.DateInput(attrs={"type": "date"})
+    )

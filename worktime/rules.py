@@ -1,0 +1,667 @@
+"""Flexible-work rules without the database: working days, start windows, hours and lead times.
+
+Every check says what is wrong and where: errors are keyed by the request field they concern,
+in the active language, so a form or the API can put each message beside its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+import holidays
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+# The standard day of the Korean public service: 8 hours plus a one-hour lunch; 40 a week.
+STANDARD_DAY_HOURS = Decimal(8)
+STANDARD_START = dt.time(9, 0)
+WORKING_WEEKDAYS = (0, 1, 2, 3, 4)
+
+
+class Kind:
+    """Arrangement kinds, by their Korean public-service names."""
+
+    STAGGERED = "staggered"  # 시차출퇴근형
+    CHOSEN_HOURS = "chosen_hours"  # 근무시간선택형
+    COMPRESSED = "compressed"  # 집약근무형
+    DISCRETIONARY = "discretionary"  # 재량근무형
+    REMOTE_HOME = "remote_home"  # 원격근무형: 재택근무
+    SMART_WORK = "smart_work"  # 원격근무형: 스마트워크근무
+
+    ALL = (STAGGERED, CHOSEN_HOURS, COMPRESSED, DISCRETIONARY, REMOTE_HOME, SMART_WORK)
+    # Kinds whose person is not at their usual office that day.
+    REMOTE = (REMOTE_HOME, SMART_WORK)
+    # Kinds whose requester chooses the start time.
+    TIMED = (STAGGERED, CHOSEN_HOURS, COMPRESSED)
+    # Kinds whose requester chooses the hours of each day.
+    HOURS = (CHOSEN_HOURS, COMPRESSED)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rules of one arrangement kind (a snapshot of `WorkPolicy`, which admins edit)."""
+
+    kind: str
+    earliest_start: dt.time | None = None
+    latest_start: dt.time | None = None
+    start_step_minutes: int = 30
+    latest_end: dt.time | None = None
+    min_daily_hours: Decimal | None = None
+    max_daily_hours: Decimal | None = None
+    weekly_hours: Decimal | None = None
+    core_start: dt.time | None = None
+    core_end: dt.time | None = None
+    lunch_start: dt.time | None = dt.time(12, 0)
+    lunch_end: dt.time | None = dt.time(13, 0)
+    min_days_ahead: int = 1
+    max_days_ahead: int | None = None
+    max_period_days: int | None = None
+    monthly_day_limit: int | None = None
+    emergency_allowed: bool = True
+
+
+# The defaults of PRODUCT.md (also written by the data migration; admins change them there).
+DEFAULT_POLICIES: dict[str, dict] = {
+    Kind.STAGGERED: {
+        "earliest_start": dt.time(7, 0),
+        "latest_start": dt.time(10, 0),
+        "start_step_minutes": 30,
+        "min_daily_hours": Decimal(8),
+        "max_daily_hours": Decimal(8),
+        "weekly_hours": Decimal(40),
+        "min_days_ahead": 1,
+        "max_days_ahead": 180,
+        "emergency_allowed": True,
+    },
+    Kind.CHOSEN_HOURS: {
+        "earliest_start": dt.time(7, 0),
+        "latest_start": dt.time(13, 0),
+        "start_step_minutes": 30,
+        "latest_end": dt.time(22, 0),
+        "min_daily_hours": Decimal(4),
+        "max_daily_hours": Decimal(12),
+        "weekly_hours": Decimal(40),
+        "min_days_ahead": 1,
+        "max_days_ahead": 180,
+        "emergency_allowed": True,
+    },
+    Kind.COMPRESSED: {
+        "earliest_start": dt.time(7, 0),
+        "latest_start": dt.time(10, 0),
+        "start_step_minutes": 30,
+        "latest_end": dt.time(22, 0),
+        "min_daily_hours": Decimal(8),
+        "max_daily_hours": Decimal(12),
+        "weekly_hours": Decimal(40),
+        "min_days_ahead": 3,
+        "max_days_ahead": 180,
+        "emergency_allowed": False,
+    },
+    Kind.DISCRETIONARY: {
+        "min_days_ahead": 7,
+        "max_days_ahead": 365,
+        "emergency_allowed": False,
+    },
+    Kind.REMOTE_HOME: {
+        "min_days_ahead": 1,
+        "max_days_ahead": 90,
+        "monthly_day_limit": 10,
+        "emergency_allowed": True,
+    },
+    Kind.SMART_WORK: {
+        "min_days_ahead": 1,
+        "max_days_ahead": 14,
+        "monthly_day_limit": 15,
+        "emergency_allowed": True,
+    },
+}
+
+
+def default_policy(kind: str) -> Policy:
+    return Policy(kind=kind, **DEFAULT_POLICIES[kind])
+
+
+# --- the calendar ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int, language: str) -> dict[dt.date, str]:
+    # The `holidays` library carries Korean public holidays and substitute holidays (대체공휴일).
+    return dict(holidays.KR(years=year, language=language).items())
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working days: Monday to Friday, minus Korean public holidays and office holidays."""
+
+    office_holidays: Mapping[dt.date, str] = field(default_factory=dict)
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        if day in self.office_holidays:
+            return self.office_holidays[day]
+        language = "ko" if (get_language() or "ko").startswith("ko") else "en_US"
+        return _public_holidays(day.year, language).get(day)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() in WORKING_WEEKDAYS and self.holiday_name(day) is None
+
+    def why_not_working(self, day: dt.date) -> str | None:
+        """A sentence saying why a day is not a working day, or None when it is one."""
+        if day.weekday() == 5:
+            return _("%(date)s is a Saturday.") % {"date": fmt_date(day)}
+        if day.weekday() == 6:
+            return _("%(date)s is a Sunday.") % {"date": fmt_date(day)}
+        if day in self.office_holidays:
+            return _("%(date)s is an office holiday (%(name)s).") % {
+                "date": fmt_date(day),
+                "name": self.office_holidays[day],
+            }
+        name = self.holiday_name(day)
+        if name:
+            return _("%(date)s is a public holiday (%(name)s).") % {
+                "date": fmt_date(day),
+                "name": name,
+            }
+        return None
+
+
+def fmt_date(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def fmt_time(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def fmt_hours(value: Decimal) -> str:
+    value = Decimal(value)
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+
+
+def weekday_name(weekday: int) -> str:
+    return date_format(dt.date(2024, 1, 1) + dt.timedelta(days=weekday), "l")
+
+
+def dates_between(start: dt.date, end: dt.date) -> Iterable[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+# --- a request and its plan -----------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    """What a person asks for, as parsed from a form or the API (types checked, rules not)."""
+
+    kind: str
+    start_date: dt.date | None
+    end_date: dt.date | None = None
+    weekdays: tuple[int, ...] | None = None
+    start_time: dt.time | None = None
+    hours: Decimal | None = None
+    daily_hours: Mapping[int, Decimal] | None = None
+    reason: str = ""
+    is_emergency: bool = False
+    emergency_reason: str = ""
+    has_center: bool = False
+    has_seat: bool = False
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    date: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    hours: Decimal
+
+
+@dataclass
+class Plan:
+    days: list[DayPlan]
+    # Days in the period that are not worked: (date, why) for the preview.
+    skipped: list[tuple[dt.date, str]] = field(default_factory=list)
+
+
+class RuleViolation(Exception):
+    """The request breaks one or more rules: `errors` maps a field name to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class _Errors:
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, name: str, message: str) -> None:
+        self.by_field[name].append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise RuleViolation(dict(self.by_field))
+
+
+def end_of_day(start: dt.time, hours: Decimal, policy: Policy) -> dt.time | None:
+    """When a day that starts at `start` and holds `hours` of work ends, lunch included.
+
+    Returns None when the day would run past midnight.
+    """
+    day = dt.date(2000, 1, 1)
+    begin = dt.datetime.combine(day, start)
+    end = begin + dt.timedelta(minutes=int(Decimal(hours) * 60))
+    if policy.lunch_start and policy.lunch_end:
+        lunch_start = dt.datetime.combine(day, policy.lunch_start)
+        lunch_end = dt.datetime.combine(day, policy.lunch_end)
+        if begin < lunch_start < end or (begin >= lunch_start and begin < lunch_end):
+            end += lunch_end - max(begin, lunch_start)
+    if end.date() != day:
+        return None
+    return end.time()
+
+
+def _hours_of_day(request: Request, policy: Policy, weekday: int) -> Decimal:
+    if request.kind == Kind.STAGGERED:
+        return policy.min_daily_hours or STANDARD_DAY_HOURS
+    if request.kind in Kind.HOURS:
+        if request.daily_hours and weekday in request.daily_hours:
+            return Decimal(request.daily_hours[weekday])
+        if request.hours is not None:
+            return Decimal(request.hours)
+    return STANDARD_DAY_HOURS
+
+
+def pattern_of(request: Request) -> tuple[int, ...]:
+    """The weekdays a request covers: its pattern, the days it gives hours for, or all five."""
+    if request.weekdays:
+        return tuple(sorted(set(request.weekdays)))
+    if request.kind in Kind.HOURS and request.daily_hours:
+        return tuple(sorted(request.daily_hours))
+    return WORKING_WEEKDAYS
+
+
+def check_request(
+    request: Request,
+    policy: Policy,
+    *,
+    today: dt.date,
+    calendar: WorkCalendar,
+    taken_days: Mapping[dt.date, str] | None = None,
+    month_usage: Mapping[tuple[int, int], int] | None = None,
+) -> Plan:
+    """Check a request against its kind's policy; return the days it covers or raise.
+
+    `taken_days` maps each day the person already has a pending or approved arrangement on to a
+    short description; `month_usage` counts, per (year, month), the days of this kind the
+    person already holds (for the monthly limit).
+    """
+    errors = _Errors()
+    taken_days = taken_days or {}
+    month_usage = month_usage or {}
+    kind = request.kind
+
+    if not request.reason.strip():
+        errors.add("reason", _("Say why you need this arrangement."))
+
+    start, end = request.start_date, request.end_date or request.start_date
+    if start is None:
+        errors.add("start_date", _("Choose the first day."))
+        errors.raise_if_any()
+    assert start is not None and end is not None
+    if end < start:
+        errors.add("end_date", _("The last day is before the first day."))
+        errors.raise_if_any()
+
+    _check_lead_time(request, policy, start, today, errors)
+    if policy.max_period_days and (end - start).days + 1 > policy.max_period_days:
+        errors.add(
+            "end_date",
+            ngettext(
+                "A request covers at most %(n)d day.",
+                "A request covers at most %(n)d days.",
+                policy.max_period_days,
+            )
+            % {"n": policy.max_period_days},
+        )
+
+    pattern = pattern_of(request)
+    weekend = [d for d in pattern if d not in WORKING_WEEKDAYS]
+    if any(d < 0 or d > 6 for d in pattern):
+        errors.add("weekdays", _("Weekdays are numbered 0 (Monday) to 6 (Sunday)."))
+    elif weekend:
+        errors.add(
+            "weekdays",
+            _("%(days)s: Saturday and Sunday are not working days.")
+            % {"days": ", ".join(weekday_name(d) for d in weekend)},
+        )
+    if kind == Kind.COMPRESSED and len(pattern) >= len(WORKING_WEEKDAYS):
+        errors.add(
+            "weekdays",
+            _("A compressed week works fewer than five days: choose the days you work."),
+        )
+
+    # Without a weekly pattern the first and last day must themselves be working days;
+    # holidays inside a period are skipped (and listed in the plan).
+    for name, day in (("start_date", start), ("end_date", end)):
+        if request.weekdays or (name == "end_date" and end == start):
+            break
+        why = calendar.why_not_working(day)
+        if why:
+            errors.add(name, why)
+
+    days: list[dt.date] = []
+    skipped: list[tuple[dt.date, str]] = []
+    for day in dates_between(start, end):
+        if day.weekday() not in pattern:
+            continue
+        why = calendar.why_not_working(day)
+        if why:
+            if day.weekday() in WORKING_WEEKDAYS:
+                skipped.append((day, why))
+            continue
+        days.append(day)
+    if not days and "start_date" not in errors.by_field:
+        errors.add("start_date", _("No working day in this period matches the chosen weekdays."))
+
+    times = _check_times(request, policy, pattern, errors)
+
+    if kind == Kind.SMART_WORK:
+        if not request.has_center:
+            errors.add("center", _("Choose a smart-work center."))
+        if not request.has_seat:
+            errors.add("seat", _("Choose a seat."))
+
+    clashes = [d for d in days if d in taken_days]
+    if clashes:
+        listed = "; ".join(f"{fmt_date(d)} ({taken_days[d]})" for d in clashes[:5])
+        more = len(clashes) - 5
+        message = _("You already have an arrangement on these days: %(days)s.") % {"days": listed}
+        if more > 0:
+            message += " " + ngettext("And %(n)d more day.", "And %(n)d more days.", more) % {
+                "n": more
+            }
+        errors.add("start_date", message)
+
+    if policy.monthly_day_limit is not None:
+        per_month: dict[tuple[int, int], int] = defaultdict(int)
+        for day in days:
+            per_month[(day.year, day.month)] += 1
+        for (year, month), count in sorted(per_month.items()):
+            used = month_usage.get((year, month), 0)
+            if used + count > policy.monthly_day_limit:
+                errors.add(
+                    "end_date",
+                    _(
+                        "%(year)d-%(month)02d: %(used)d day(s) already arranged plus %(count)d "
+                        "requested is more than the %(limit)d allowed a month."
+                    )
+                    % {
+                        "year": year,
+                        "month": month,
+                        "used": used,
+                        "count": count,
+                        "limit": policy.monthly_day_limit,
+                    },
+                )
+
+    errors.raise_if_any()
+    plan_days = []
+    for day in days:
+        start_time, end_time, hours = times.get(day.weekday(), (None, None, STANDARD_DAY_HOURS))
+        plan_days.append(DayPlan(day, start_time, end_time, hours))
+    return Plan(days=plan_days, skipped=skipped)
+
+
+def _check_lead_time(
+    request: Request, policy: Policy, start: dt.date, today: dt.date, errors: _Errors
+) -> None:
+    if start < today:
+        errors.add("start_date", _("The first day has already passed."))
+        return
+    ahead = (start - today).days
+    if policy.max_days_ahead is not None and ahead > policy.max_days_ahead:
+        errors.add(
+            "start_date",
+            ngettext(
+                "You can apply at most %(n)d day ahead.",
+                "You can apply at most %(n)d days ahead.",
+                policy.max_days_ahead,
+            )
+            % {"n": policy.max_days_ahead},
+        )
+    if request.is_emergency and not policy.emergency_allowed:
+        errors.add(
+            "is_emergency", _("This kind of arrangement cannot be requested as an emergency.")
+        )
+        return
+    if ahead >= policy.min_days_ahead:
+        return
+    if request.is_emergency:
+        if not request.emergency_reason.strip():
+            errors.add("emergency_reason", _("Say why this request is an emergency."))
+        return
+    deadline = start - dt.timedelta(days=policy.min_days_ahead)
+    message = ngettext(
+        "Apply at least %(n)d day before the first day (by %(deadline)s).",
+        "Apply at least %(n)d days before the first day (by %(deadline)s).",
+        policy.min_days_ahead,
+    ) % {"n": policy.min_days_ahead, "deadline": fmt_date(deadline)}
+    if policy.emergency_allowed:
+        message += " " + _("If it cannot wait, mark it as an emergency and say why.")
+    errors.add("start_date", message)
+
+
+def _check_times(
+    request: Request, policy: Policy, pattern: tuple[int, ...], errors: _Errors
+) -> dict[int, tuple[dt.time | None, dt.time | None, Decimal]]:
+    """Check start time and hours; return (start, end, hours) per weekday of the pattern."""
+    kind = request.kind
+    result: dict[int, tuple[dt.time | None, dt.time | None, Decimal]] = {}
+    start_time = request.start_time
+    if kind in Kind.TIMED:
+        if start_time is None:
+            errors.add("start_time", _("Choose a start time."))
+        else:
+            _check_start(start_time, policy, errors)
+    elif start_time is None:
+        start_time = STANDARD_START
+
+    if kind in Kind.HOURS and request.hours is None and not request.daily_hours:
+        errors.add("hours", _("Give the hours you will work each day."))
+        return result
+
+    weekly_total = Decimal(0)
+    for weekday in WORKING_WEEKDAYS:
+        if weekday not in pattern:
+            # A day outside a chosen-hours pattern is an ordinary day; a compressed week rests.
+            if kind == Kind.CHOSEN_HOURS:
+                weekly_total += STANDARD_DAY_HOURS
+            continue
+        hours = _hours_of_day(request, policy, weekday)
+        weekly_total += hours
+        if kind in Kind.HOURS:
+            _check_daily_hours(hours, weekday, policy, errors)
+        if start_time is None:
+            continue
+        end_time = end_of_day(start_time, hours, policy)
+        if end_time is None or (policy.latest_end and end_time > policy.latest_end):
+            errors.add(
+                "hours",
+                _("%(day)s: the day would end at %(end)s, after the latest end %(latest)s.")
+                % {
+                    "day": weekday_name(weekday),
+                    "end": fmt_time(end_time) if end_time else "24:00+",
+                    "latest": fmt_time(policy.latest_end or dt.time(23, 59)),
+                },
+            )
+            continue
+        if (
+            policy.core_start
+            and policy.core_end
+            and kind in Kind.TIMED
+            and (start_time > policy.core_start or end_time < policy.core_end)
+        ):
+            errors.add(
+                "start_time",
+                _(
+                    "%(day)s: %(start)s–%(end)s does not cover the core hours "
+                    "%(core_start)s–%(core_end)s."
+                )
+                % {
+                    "day": weekday_name(weekday),
+                    "start": fmt_time(start_time),
+                    "end": fmt_time(end_time),
+                    "core_start": fmt_time(policy.core_start),
+                    "core_end": fmt_time(policy.core_end),
+                },
+            )
+        result[weekday] = (start_time, end_time, hours)
+
+    if (
+        kind in Kind.HOURS
+        and policy.weekly_hours is not None
+        and weekly_total != policy.weekly_hours
+    ):
+        if kind == Kind.CHOSEN_HOURS:
+            message = _(
+                "The week adds up to %(total)s hours (days not chosen count as 8); it must be "
+                "%(weekly)s."
+            )
+        else:
+            message = _("The week adds up to %(total)s hours; it must be %(weekly)s.")
+        errors.add(
+            "hours",
+            message % {"total": fmt_hours(weekly_total), "weekly": fmt_hours(policy.weekly_hours)},
+        )
+    return result
+
+
+def _check_start(start_time: dt.time, policy: Policy, errors: _Errors) -> None:
+    earliest, latest = policy.earliest_start, policy.latest_start
+    if (earliest and start_time < earliest) or (latest and start_time > latest):
+        errors.add(
+            "start_time",
+            _("Start between %(earliest)s and %(latest)s; %(start)s is outside that window.")
+            % {
+                "earliest": fmt_time(earliest or dt.time(0, 0)),
+                "latest": fmt_time(latest or dt.time(23, 59)),
+                "start": fmt_time(start_time),
+            },
+        )
+        return
+    step = policy.start_step_minutes or 1
+    base = earliest or dt.time(0, 0)
+    minutes = (start_time.hour * 60 + start_time.minute) - (base.hour * 60 + base.minute)
+    if minutes % step or start_time.second:
+        errors.add(
+            "start_time",
+            ngettext(
+                "Start on a %(step)d-minute step (e.g. %(example)s); %(start)s is off the step.",
+                "Start on a %(step)d-minute step (e.g. %(example)s); %(start)s is off the step.",
+                step,
+            )
+            % {"step": step, "example": fmt_time(base), "start": fmt_time(start_time)},
+        )
+
+
+def _check_daily_hours(hours: Decimal, weekday: int, policy: Policy, errors: _Errors) -> None:
+    values = {
+        "day": weekday_name(weekday),
+        "hours": fmt_hours(hours),
+        "min": fmt_hours(policy.min_daily_hours or 0),
+        "max": fmt_hours(policy.max_daily_hours or 24),
+    }
+    if hours * 2 != (hours * 2).to_integral():
+        errors.add("hours", _("%(day)s: give hours in half-hour steps.") % values)
+    elif policy.min_daily_hours is not None and hours < policy.min_daily_hours:
+        errors.add(
+            "hours", _("%(day)s: %(hours)s hours is less than the %(min)s required.") % values
+        )
+    elif policy.max_daily_hours is not None and hours > policy.max_daily_hours:
+        errors.add(
+            "hours", _("%(day)s: %(hours)s hours is more than the %(max)s allowed.") % values
+        )
+
+
+# --- closures: the nearest center -----------------------------------------------------------
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    from math import asin, cos, radians, sin, sqrt
+
+    lat1, lon1, lat2, lon2 = map(radians, (lat1, lon1, lat2, lon2))
+    a = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * asin(sqrt(a))
+
+
+def centers_by_distance(
+    home: tuple[float, float] | None, centers: Iterable[tuple[int, float | None, float | None]]
+) -> list[int]:
+    """Center ids nearest first from `home`; unknown homes or positions keep the given order."""
+    centers = list(centers)
+    if home is None:
+        return [pk for pk, _lat, _lon in centers]
+
+    def distance(item):
+        pk, lat, lon = item
+        if lat is None or lon is None:
+            return float("inf")
+        return haversine_km(home[0], home[1], lat, lon)
+
+    return [pk for pk, _lat, _lon in sorted(centers, key=distance)]
+
+
+def assign_seats(
+    people: list[tuple[int, tuple[float, float] | None]],
+    free: Mapping[int, list[int]],
+    centers: list[tuple[int, float | None, float | None]],
+) -> dict[int, tuple[int, int] | None]:
+    """Give each person a (center, seat) nearest their home while seats last, else None.
+
+    People whose home is known go first, nearest first, so the nearest seats go to those they
+    are nearest to; the rest fill what is left, fullest-capacity center first.
+    """
+    remaining = {center: list(seats) for center, seats in free.items()}
+
+    def closeness(item):
+        _pk, home = item
+        if home is None:
+            return (1, 0.0)
+        distances = [
+            haversine_km(home[0], home[1], lat, lon)
+            for _c, lat, lon in centers
+            if lat is not None and lon is not None
+        ]
+        return (0, min(distances) if distances else 0.0)
+
+    result: dict[int, tuple[int, int] | None] = {}
+    for person, home in sorted(people, key=closeness):
+        if home is None:
+            order = sorted(remaining, key=lambda c: -len(remaining[c]))
+        else:
+            order = centers_by_distance(home, centers)
+        result[person] = None
+        for center in order:
+            if remaining.get(center):
+                result[person] = (center, remaining[center].pop(0))
+                break
+    return result
+
+
+def weekday_abbr(weekday: int) -> str:
+    name = date_format(dt.date(2024, 1, 1) + dt.timedelta(days=weekday), "D")
+    # Korean weekday names are one syllable plus 요일: the syllable is the short form.
+    return name[:1] if name.endswith("요일") else name

@@ -1,0 +1,269 @@
+"""Reads of flexible work: my month, the team board, the feed, exports and statistics."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from accounts.models import Department, User
+from accounts.selectors import members_of
+
+from . import rules
+from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status
+from .services import work_calendar
+
+# Seat bookings that still mean "this person is at a center that day".
+LIVE_BOOKING_STATUSES = ("held", "confirmed", "checked_in", "completed")
+
+
+def arrangements_of(user: User, *, limit: int = 50):
+    return (
+        Arrangement.objects.filter(applicant=user)
+        .select_related("center", "seat", "approval")
+        .order_by("-start_date", "-pk")[:limit]
+    )
+
+
+def arrangement_for(user: User, pk: int) -> Arrangement | None:
+    """An arrangement the person may see: their own (managers read others' through approvals)."""
+    return (
+        Arrangement.objects.select_related("center", "seat", "approval", "applicant")
+        .filter(pk=pk, applicant=user)
+        .first()
+    )
+
+
+def bookings_between(users, start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], list]:
+    from smartcenters.models import Booking
+
+    result: dict[tuple[int, dt.date], list] = defaultdict(list)
+    for booking in (
+        Booking.objects.filter(
+            user__in=users, date__range=(start, end), status__in=LIVE_BOOKING_STATUSES
+        )
+        .select_related("seat__center")
+        .order_by("date", "slot")
+    ):
+        result[(booking.user_id, booking.date)].append(booking)
+    return result
+
+
+@dataclass
+class MonthCell:
+    date: dt.date
+    in_month: bool
+    is_today: bool
+    holiday: str | None
+    is_weekend: bool
+    days: list[ArrangementDay] = field(default_factory=list)
+    bookings: list = field(default_factory=list)
+
+
+def month_of(user: User, year: int, month: int, *, today: dt.date) -> list[list[MonthCell]]:
+    """Weeks (Monday first) of the month with my arrangement days and seat bookings."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    cal = work_calendar(start, end)
+    days = defaultdict(list)
+    for day in (
+        ArrangementDay.objects.filter(user=user, date__range=(start, end))
+        .filter(Q(is_active=True) | Q(arrangement__status__in=[Status.RETURNED, Status.CANCELLED]))
+        .select_related("arrangement", "arrangement__center", "arrangement__seat")
+    ):
+        days[day.date].append(day)
+    bookings = bookings_between([user.pk], start, end)
+    return [
+        [
+            MonthCell(
+                date=d,
+                in_month=d.month == month,
+                is_today=d == today,
+                holiday=cal.holiday_name(d),
+                is_weekend=d.weekday() >= 5,
+                days=days.get(d, []),
+                bookings=[
+                    b
+                    for b in bookings.get((user.pk, d), [])
+                    if not _booking_of_day(b, days.get(d, []))
+                ],
+            )
+            for d in week
+        ]
+        for week in weeks
+    ]
+
+
+def _booking_of_day(booking, days) -> bool:
+    return any(day.booking_id == booking.pk for day in days)
+
+
+# --- the team board -------------------------------------------------------------------------
+
+
+def team_of(viewer: User) -> list[User]:
+    """Who a person sees on the board: the units they head (and below), else their own team."""
+    headed = list(Department.objects.filter(head=viewer))
+    if headed:
+        people = members_of(headed)
+    elif viewer.department_id:
+        people = members_of([viewer.department])
+    else:
+        people = [viewer]
+    if all(p.pk != viewer.pk for p in people):
+        people = [viewer, *people]
+    return people
+
+
+@dataclass
+class BoardCell:
+    where: str  # office | home | center | off
+    label: str = ""
+    start: dt.time | None = None
+    end: dt.time | None = None
+    kind: str = ""
+    kind_label: str = ""
+    status: str = ""
+    center: str = ""
+    seat: str = ""
+
+
+def board(viewer: User, start: dt.date, end: dt.date) -> dict:
+    """Where each person of the viewer's team works on each day from start to end."""
+    people = team_of(viewer)
+    ids = [p.pk for p in people]
+    cal = work_calendar(start, end)
+    dates = list(rules.dates_between(start, end))
+    arranged: dict[tuple[int, dt.date], ArrangementDay] = {}
+    for day in ArrangementDay.objects.filter(
+        user_id__in=ids, date__range=(start, end), is_active=True
+    ).select_related("arrangement__center", "arrangement__seat", "booking__seat__center"):
+        arranged[(day.user_id, day.date)] = day
+    bookings = bookings_between(ids, start, end)
+    kinds = dict(Kind.choices)
+    statuses = dict(Status.choices)
+    rows = []
+    for person in people:
+        cells = []
+        for date in dates:
+            holiday = cal.holiday_name(date)
+            day = arranged.get((person.pk, date))
+            if date.weekday() >= 5 or (holiday and day is None):
+                cells.append(BoardCell(where="off", label=holiday or ""))
+                continue
+            if day is not None:
+                arrangement = day.arrangement
+                cell = BoardCell(
+                    where={
+                        Kind.REMOTE_HOME: "home",
+                        Kind.SMART_WORK: "center",
+                    }.get(arrangement.kind, "office"),
+                    start=day.start_time,
+                    end=day.end_time,
+                    kind=arrangement.kind,
+                    kind_label=str(kinds[arrangement.kind]),
+                    status=arrangement.status,
+                    label=str(statuses[arrangement.status]),
+                )
+                seat = day.booking.seat if day.booking_id else arrangement.seat
+                if arrangement.kind == Kind.SMART_WORK and seat is not None:
+                    cell.center = seat.center.short_name
+                    cell.seat = seat.label
+                cells.append(cell)
+                continue
+            booked = bookings.get((person.pk, date))
+            if booked:
+                first = booked[0]
+                times = [rules_slot_times(b.slot) for b in booked]
+                cells.append(
+                    BoardCell(
+                        where="center",
+                        center=first.seat.center.short_name,
+                        seat=first.seat.label,
+                        start=min(t[0] for t in times),
+                        end=max(t[1] for t in times),
+                        status=first.status,
+                    )
+                )
+                continue
+            cells.append(BoardCell(where="office", start=rules.STANDARD_START, end=dt.time(18, 0)))
+        rows.append({"person": person, "cells": cells})
+    return {"dates": dates, "rows": rows}
+
+
+def rules_slot_times(slot: str) -> tuple[dt.time, dt.time]:
+    from smartcenters.rules import SLOT_TIMES
+
+    return SLOT_TIMES.get(slot, (rules.STANDARD_START, dt.time(18, 0)))
+
+
+# --- the calendar feed, exports and statistics ----------------------------------------------
+
+
+def feed_days(user: User, *, since: dt.date):
+    return (
+        ArrangementDay.objects.filter(user=user, date__gte=since, is_active=True)
+        .select_related("arrangement", "arrangement__seat__center", "booking__seat__center")
+        .order_by("date")
+    )
+
+
+def export_rows(start: dt.date, end: dt.date):
+    """Every pending or approved arrangement day in the period, for the personnel office."""
+    return (
+        ArrangementDay.objects.filter(date__range=(start, end), is_active=True)
+        .select_related(
+            "user__department",
+            "user__position",
+            "arrangement",
+            "arrangement__approval",
+            "booking__seat__center",
+        )
+        .order_by("date", "user__department__name", "user__full_name")
+    )
+
+
+def statistics(year: int) -> dict:
+    """Approved arrangements of a year by kind, by division and by month (days counted)."""
+    days = ArrangementDay.objects.filter(date__year=year, arrangement__status=Status.APPROVED)
+    by_kind = dict(days.values_list("arrangement__kind").annotate(n=Count("pk")))
+    by_month = {
+        row["m"].month: row["n"]
+        for row in days.annotate(m=TruncMonth("date")).values("m").annotate(n=Count("pk"))
+    }
+    by_department = list(
+        days.values("user__department__name").annotate(n=Count("pk")).order_by("-n")[:15]
+    )
+    requests = (
+        Arrangement.objects.filter(start_date__year=year).values("status").annotate(n=Count("pk"))
+    )
+    kinds = dict(Kind.choices)
+    return {
+        "by_kind": [(str(kinds[k]), by_kind.get(k, 0)) for k in kinds],
+        "by_month": [(m, by_month.get(m, 0)) for m in range(1, 13)],
+        "by_department": [
+            (row["user__department__name"] or "—", row["n"]) for row in by_department
+        ],
+        "requests": {row["status"]: row["n"] for row in requests},
+        "active_statuses": ACTIVE_STATUSES,
+    }
+
+
+def self_bookings_since(user: User, *, since: dt.date):
+    """Seat bookings the person made themself (arrangement seats are in the arrangement days)."""
+    from smartcenters.models import Booking
+
+    return (
+        Booking.objects.filter(
+            user=user,
+            date__gte=since,
+            status__in=("confirmed", "checked_in", "completed"),
+            origin="self",
+        )
+        .select_related("seat__center")
+        .order_by("date")
+    )

@@ -1,0 +1,399 @@
+"""Pages of flexible work: my month, apply, a request, the team board, feed, exports, closures."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_admin, is_health_team
+
+from . import closures, feed, reports, rules, selectors, services
+from .forms import ArrangementRequestForm, CancelForm, ClosureForm, ExtendClosureForm
+from .models import CalendarFeed, Closure, ClosurePlacement, Kind
+
+
+def _parse_date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def can_export(user) -> bool:
+    """The personnel office (the export permission) and admins."""
+    return is_admin(user) or user.has_perm("worktime.export_arrangement")
+
+
+@login_required
+def month(request):
+    today = services.local_today()
+    try:
+        year, month_number = (int(x) for x in request.GET.get("month", "").split("-"))
+        first = dt.date(year, month_number, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "worktime/month.html",
+        {
+            "weeks": selectors.month_of(request.user, first.year, first.month, today=today),
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "arrangements": selectors.arrangements_of(request.user, limit=20),
+            "weekday_names": [rules.weekday_abbr(d) for d in range(7)],
+            "can_export": can_export(request.user),
+            "can_close": _closure_staff(request.user),
+        },
+    )
+
+
+def _approval_line(user, kind: str, span_days: int = 1):
+    """The approvers a request would go to, when the approvals app can tell in advance."""
+    try:
+        from approvals.services import preview_line
+    except ImportError:
+        return None
+    try:
+        return preview_line(
+            applicant=user, doc_type=services.doc_type_for(kind), span_days=span_days
+        )
+    except Exception:  # noqa: BLE001 - a preview must never break the form
+        return None
+
+
+@login_required
+def request_new(request):
+    initial = {"kind": request.GET.get("kind") or Kind.STAGGERED}
+    form = ArrangementRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            arrangement = services.request_arrangement(
+                applicant=request.user, client="web", **form.service_kwargs()
+            )
+        except services.RequestInvalid as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            messages.success(request, _("Your request was sent for approval."))
+            return redirect("worktime:request_detail", pk=arrangement.pk)
+    kind = form.data.get("kind") if form.is_bound else initial["kind"]
+    return render(
+        request,
+        "worktime/request_new.html",
+        {
+            "form": form,
+            "line": _approval_line(
+                request.user, kind if kind in rules.Kind.ALL else Kind.STAGGERED
+            ),
+            "policies": _policy_summaries(),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _policy_summaries() -> list[dict]:
+    rows = []
+    for kind, label in Kind.choices:
+        policy = services.policy_for(kind)
+        parts = []
+        if policy.earliest_start and policy.latest_start:
+            parts.append(
+                _("start %(a)s–%(b)s every %(step)d min")
+                % {
+                    "a": rules.fmt_time(policy.earliest_start),
+                    "b": rules.fmt_time(policy.latest_start),
+                    "step": policy.start_step_minutes,
+                }
+            )
+        if policy.min_daily_hours is not None and kind in rules.Kind.HOURS:
+            parts.append(
+                _("%(min)s–%(max)s h a day")
+                % {
+                    "min": rules.fmt_hours(policy.min_daily_hours),
+                    "max": rules.fmt_hours(policy.max_daily_hours or 24),
+                }
+            )
+        if policy.weekly_hours is not None and kind in rules.Kind.HOURS:
+            parts.append(_("%(h)s h a week") % {"h": rules.fmt_hours(policy.weekly_hours)})
+        parts.append(_("apply %(n)d day(s) ahead") % {"n": policy.min_days_ahead})
+        if policy.monthly_day_limit:
+            parts.append(_("up to %(n)d days a month") % {"n": policy.monthly_day_limit})
+        rows.append({"kind": kind, "label": label, "summary": " · ".join(parts)})
+    return rows
+
+
+@login_required
+def request_detail(request, pk: int):
+    arrangement = selectors.arrangement_for(request.user, pk)
+    if arrangement is None:
+        raise Http404
+    return render(
+        request,
+        "worktime/request_detail.html",
+        {
+            "arrangement": arrangement,
+            "days": arrangement.days.select_related("booking__seat__center"),
+            "can_cancel": arrangement.can_cancel_on(services.local_today()),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk: int):
+    arrangement = selectors.arrangement_for(request.user, pk)
+    if arrangement is None:
+        raise Http404
+    try:
+        services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="web")
+    except services.RequestInvalid as invalid:
+        for problems in invalid.errors.values():
+            for message in problems:
+                messages.error(request, message)
+    else:
+        messages.success(request, _("The request was withdrawn."))
+    return redirect("worktime:request_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk: int):
+    arrangement = selectors.arrangement_for(request.user, pk)
+    if arrangement is None:
+        raise Http404
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        arrangement = services.cancel_arrangement(
+            arrangement=arrangement,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            client="web",
+        )
+    except services.RequestInvalid as invalid:
+        for problems in invalid.errors.values():
+            for message in problems:
+                messages.error(request, message)
+    else:
+        if arrangement.status == "cancelled":
+            messages.success(request, _("The arrangement was cancelled."))
+        else:
+            messages.success(request, _("The cancellation was sent for approval."))
+    return redirect("worktime:request_detail", pk=pk)
+
+
+@login_required
+def board(request):
+    today = services.local_today()
+    day = _parse_date(request.GET.get("date"), today)
+    view = "week" if request.GET.get("view") == "week" else "day"
+    if view == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=4)
+    else:
+        start = end = day
+    data = selectors.board(request.user, start, end)
+    step = 7 if view == "week" else 1
+    return render(
+        request,
+        "worktime/board.html",
+        {
+            "board": data,
+            "day": day,
+            "view": view,
+            "today": today,
+            "previous": day - dt.timedelta(days=step),
+            "following": day + dt.timedelta(days=step),
+        },
+    )
+
+
+# --- the calendar feed ---
+
+
+@login_required
+def ical_settings(request):
+    if request.method == "POST":
+        services.reset_calendar_feed(user=request.user)
+        messages.success(
+            request, _("Your calendar address was changed; the old one no longer works.")
+        )
+        return redirect("worktime:ical_settings")
+    feed_row = services.calendar_feed_for(request.user)
+    url = request.build_absolute_uri(reverse("worktime:ical", args=[feed_row.token]))
+    return render(request, "worktime/ical_settings.html", {"url": url})
+
+
+def ical(request, token: str):
+    """The personal feed: no sign-in (calendar apps cannot), the secret address is the key."""
+    feed_row = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed_row is None or not feed_row.user.is_active:
+        raise Http404
+    body = feed.calendar_for(feed_row.user, today=services.local_today())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- exports and statistics for the personnel office ---
+
+
+@login_required
+def export(request):
+    if not can_export(request.user):
+        raise PermissionDenied
+    today = services.local_today()
+    start = _parse_date(request.GET.get("start"), today.replace(day=1))
+    end = _parse_date(
+        request.GET.get("end"),
+        (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1),
+    )
+    fmt = request.GET.get("format")
+    if fmt not in ("csv", "xlsx"):
+        return render(request, "worktime/export.html", {"start": start, "end": end})
+    header, rows = reports.export_table(start, end)
+    name = f"worktime-{start}-{end}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 Korean correctly only with a BOM
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Arrangements"))
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def stats(request):
+    if not can_export(request.user):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = services.local_today().year
+    data = selectors.statistics(year)
+    return render(
+        request,
+        "worktime/stats.html",
+        {
+            "year": year,
+            "kind_chart": reports.bar_chart(data["by_kind"]),
+            "month_chart": reports.bar_chart(
+                [(str(m), n) for m, n in data["by_month"]], vertical=True
+            ),
+            "department_chart": reports.bar_chart(data["by_department"]),
+            "data": data,
+        },
+    )
+
+
+# --- closures ---
+
+
+def _closure_staff(user) -> bool:
+    return is_health_team(user) or is_admin(user)
+
+
+@login_required
+def closure_list(request):
+    if not _closure_staff(request.user):
+        raise PermissionDenied
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closure = closures.create_closure(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Closure recorded: check the people and proposals below."))
+        return redirect("worktime:closure_detail", pk=closure.pk)
+    return render(
+        request,
+        "worktime/closures.html",
+        {"form": form, "closures": Closure.objects.all()[:50]},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def closure_detail(request, pk: int):
+    if not _closure_staff(request.user):
+        raise PermissionDenied
+    closure = get_object_or_404(Closure, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "contacts":
+                ids = {int(x) for x in request.POST.getlist("contacts") if x.isdigit()}
+                closures.set_close_contacts(closure=closure, person_ids=ids, actor=request.user)
+                messages.success(request, _("Close contacts saved; proposals updated."))
+            elif action == "extend":
+                form = ExtendClosureForm(request.POST)
+                if form.is_valid():
+                    closures.extend_closure(
+                        closure=closure, end_date=form.cleaned_data["end_date"], actor=request.user
+                    )
+                    messages.success(request, _("Closure extended; new days proposed."))
+            elif action == "confirm":
+                counts = closures.confirm_closure(closure=closure, actor=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "Confirmed: %(people)d people told, %(bookings)d seat days, %(home)d home days."
+                    )
+                    % counts,
+                )
+        except services.RequestInvalid as invalid:
+            for problems in invalid.errors.values():
+                for message in problems:
+                    messages.error(request, message)
+        return redirect("worktime:closure_detail", pk=pk)
+    people = list(closures.affected_people(closure))
+    placements = {}
+    for placement in ClosurePlacement.objects.filter(closure=closure).select_related(
+        "seat__center"
+    ):
+        placements.setdefault(placement.person_id, []).append(placement)
+    contacts = set(closure.close_contacts.values_list("pk", flat=True))
+    rows = [
+        {"person": p, "is_contact": p.pk in contacts, "placements": placements.get(p.pk, [])}
+        for p in people
+    ]
+    return render(
+        request,
+        "worktime/closure_detail.html",
+        {
+            "closure": closure,
+            "rows": rows,
+            "days": closures.closure_days(closure),
+            "extend_form": ExtendClosureForm(initial={"end_date": closure.end_date}),
+            "unconfirmed": ClosurePlacement.objects.filter(
+                closure=closure, confirmed_at__isnull=True
+            ).count(),
+        },
+    )
