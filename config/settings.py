@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -242,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    "approvals-send-reminders": {
+        "task": "approvals.tasks.send_reminders",
+        "schedule": crontab(minute="*/15", hour="8-19", day_of_week="mon-fri"),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -268,3 +273,49 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
     },
 }
+
+# Case sheets (rpa importer): files over this size are refused before they are read.
+RPA_MAX_UPLOAD_BYTES = env_int("RPA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# Case sheets (rpa sending): the SMS gateway, private files, retention and the beat jobs.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025").rstrip("/")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 30)
+RPA_PRIVATE_ROOT = Path(env_str("RPA_PRIVATE_ROOT", str(BASE_DIR / "var" / "rpa-private")))
+RPA_RETENTION_DAYS = env_int("RPA_RETENTION_DAYS", 30)
+RPA_SEND_BATCH_SIZE = env_int("RPA_SEND_BATCH_SIZE", 1000)
+RPA_SEND_PARALLELISM = env_int("RPA_SEND_PARALLELISM", 4)
+RPA_STALE_SENDING_SECONDS = env_int("RPA_STALE_SENDING_SECONDS", 15)
+RPA_RETRY_BASE_SECONDS = env_int("RPA_RETRY_BASE_SECONDS", 2)
+RPA_MAX_ATTEMPTS = env_int("RPA_MAX_ATTEMPTS", 8)
+RPA_SELFCHECK_REMINDER_TIMES = [
+    t.strip() for t in env_str("RPA_SELFCHECK_REMINDER_TIMES", "10:00,15:00").split(",") if t.strip()
+]
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "rpa-sweep-outbox": {"task": "rpa.tasks.sweep_outbox", "schedule": 30.0},
+        "rpa-pull-delivery-reports": {"task": "rpa.tasks.pull_delivery_reports", "schedule": 15.0},
+        "rpa-purge-expired": {"task": "rpa.tasks.purge_expired", "schedule": crontab(minute=40, hour=3)},
+        **{
+            f"rpa-selfcheck-reminders-{_time}": {
+                "task": "rpa.tasks.send_selfcheck_reminders",
+                "schedule": crontab(hour=int(_time.split(":")[0]), minute=int(_time.split(":")[1])),
+                "kwargs": {"slot": _time},
+            }
+            for _time in RPA_SELFCHECK_REMINDER_TIMES
+        },
+    }
+)
+
+# Smart-work centers: release seats nobody checked into; close finished check-ins.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "smartcenters-release-unchecked-bookings": {
+            "task": "smartcenters.tasks.release_unchecked_bookings",
+            "schedule": 300.0,
+        },
+        "smartcenters-complete-finished-bookings": {
+            "task": "smartcenters.tasks.complete_finished_bookings",
+            "schedule": crontab(minute="5,35", hour="13-19"),
+        },
+    }
+)

@@ -1,0 +1,39 @@
+"""Forms of the rpa pages: the sheet upload and the resident's self-check."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+SYMPTOMS = [
+    ("fever", _("Fever or chills")),
+    ("cough", _("Cough")),
+    ("sore_throat", _("Sore throat")),
+    ("breath", _("Shortness of breath")),
+    ("smell_taste", _("Loss of smell or taste")),
+    ("other", _("Other")),
+]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Case sheet (xlsx or csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.xls"}),
+    )
+
+
+class SelfCheckForm(forms.Form):
+    temperature = forms.DecimalField(
+        label=_("Body temperature (°C)"),
+        min_value=Decimal("34.0"),
+        max_value=Decimal("43.0"),
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("Symptoms today"),
+        choices=SYMPTOMS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,0 +1,122 @@
+"""Fixtures of the rpa tests: the SMS gateway simulator, templates, sheets."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests.rpa.factories import make_templates
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Chosen at collection, before any fixture runs: the session's Celery worker copies the
+# environment when it starts, so it must already name the simulator that tests start.
+SIM_PORT = free_port()
+SIM_DIR = Path(tempfile.mkdtemp(prefix="rpa-sim-"))
+SIM_RECORD = SIM_DIR / "record.jsonl"
+os.environ["SMS_GATEWAY_URL"] = f"http://127.0.0.1:{SIM_PORT}"
+os.environ["RPA_RETRY_BASE_SECONDS"] = "1"
+os.environ["SMS_GATEWAY_TIMEOUT"] = "5"
+os.environ["RPA_PRIVATE_ROOT"] = str(SIM_DIR / "private")
+
+
+def start_simulator(port: int, record: Path, *extra: str) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "sms_gateway_sim",
+            "--port",
+            str(port),
+            "--record",
+            str(record),
+            *extra,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0"},
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("the simulator exited while starting") from None
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the simulator did not start")
+
+
+class Simulator:
+    def __init__(self, url: str, record: Path):
+        self.url = url
+        self.record = record
+
+    def configure(self, **values) -> None:
+        request = urllib.request.Request(
+            f"{self.url}/v1/simulator/config",
+            data=json.dumps(values).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=5).read()
+
+    def lines(self) -> list[dict]:
+        if not self.record.exists():
+            return []
+        return [json.loads(line) for line in self.record.read_text().splitlines() if line]
+
+    def received(self, client_ids) -> dict[str, int]:
+        """How many times each of these client ids reached a phone."""
+        wanted = {str(c) for c in client_ids}
+        counts: dict[str, int] = {}
+        for line in self.lines():
+            if line["client_id"] in wanted:
+                counts[line["client_id"]] = counts.get(line["client_id"], 0) + 1
+        return counts
+
+
+@pytest.fixture(scope="session")
+def sms_gateway():
+    process = start_simulator(SIM_PORT, SIM_RECORD)
+    yield Simulator(os.environ["SMS_GATEWAY_URL"], SIM_RECORD)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _rpa_settings(settings):
+    settings.SMS_GATEWAY_URL = os.environ["SMS_GATEWAY_URL"]
+    settings.RPA_RETRY_BASE_SECONDS = 1
+    settings.SMS_GATEWAY_TIMEOUT = 5
+    settings.RPA_PRIVATE_ROOT = Path(os.environ["RPA_PRIVATE_ROOT"])
+    django_settings.SMS_GATEWAY_URL = os.environ["SMS_GATEWAY_URL"]
+
+
+@pytest.fixture
+def gateway(sms_gateway):
+    sms_gateway.configure(fail_rate=0, rate_limit=0, latency_ms=0)
+    yield sms_gateway
+    sms_gateway.configure(fail_rate=0, rate_limit=0, latency_ms=0)
+
+
+@pytest.fixture
+def templates(db):
+    return make_templates()

@@ -1,0 +1,118 @@
+"""A worker killed with kill -9 in the middle of a batch: nobody texted twice, nobody missed."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from rpa import services
+from rpa.models import OutboxMessage
+from tests.conftest import ROOT, wait_for
+from tests.rpa.conftest import SIM_DIR, Simulator, free_port, start_simulator
+from tests.rpa.factories import results_sheet, upload_sheet
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+
+def start_worker(gateway_url: str, name: str) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        SMS_GATEWAY_URL=gateway_url,
+        RPA_SEND_BATCH_SIZE="200",
+        RPA_STALE_SENDING_SECONDS="3",
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            name,
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def wait_until_answers(app, name: str) -> None:
+    wait_for(lambda: app.control.ping(destination=[name], timeout=0.5), timeout=60)
+
+
+@pytest.fixture
+def own_queue():
+    """Other workers of the session stop consuming while this test's worker runs."""
+    from config.celery import app
+
+    others = [name for reply in app.control.ping(timeout=1) for name in reply]
+    for name in others:
+        app.control.cancel_consumer("celery", destination=[name], reply=True)
+    yield app
+    for name in others:
+        app.control.add_consumer("celery", destination=[name], reply=True)
+
+
+def test_worker_killed_mid_batch_sends_each_row_exactly_once(
+    health_user, templates, own_queue, settings
+):
+    settings.RPA_STALE_SENDING_SECONDS = 3
+    app = own_queue
+    port = free_port()
+    record = SIM_DIR / f"faults-{port}.jsonl"
+    simulator = start_simulator(port, record, "--latency-ms", "400")
+    gateway = Simulator(f"http://127.0.0.1:{port}", record)
+    first = start_worker(gateway.url, f"faults-a-{os.getpid()}@localhost")
+    second = None
+    try:
+        wait_until_answers(app, f"faults-a-{os.getpid()}@localhost")
+        upload = upload_sheet(health_user, results_sheet(3000, start=700000))
+        services.confirm_send(upload=upload, user=health_user)
+        messages = OutboxMessage.objects.filter(upload=upload)
+        wait_for(
+            lambda: (
+                messages.filter(status="sent").exists()
+                and messages.filter(status="sending").exists()
+            ),
+            timeout=60,
+            interval=0.05,
+        )
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        assert messages.filter(status="sending").exists()
+
+        second = start_worker(gateway.url, f"faults-b-{os.getpid()}@localhost")
+        wait_until_answers(app, f"faults-b-{os.getpid()}@localhost")
+
+        def all_sent():
+            services.sweep_outbox()  # what beat does every 30 s
+            return not messages.filter(status__in=("queued", "sending", "unknown")).exists()
+
+        wait_for(all_sent, timeout=180, interval=2)
+        time.sleep(1)
+        assert set(messages.values_list("status", flat=True)) <= {"sent", "delivered"}
+        received = Counter(line["to"] for line in gateway.lines())
+        assert len(received) == 3000
+        assert set(received.values()) == {1}
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        simulator.terminate()
+        simulator.wait(timeout=10)
