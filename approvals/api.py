@@ -1,0 +1,326 @@
+"""API of approvals under /api/v1/approvals/: the inbox, a document, decisions, absences."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+
+from . import selectors, services
+from .models import Absence, Action, ApprovalStep, Document
+from .views import client_label
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+DOCUMENT_ID = OpenApiParameter(
+    "document_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Document id"
+)
+
+
+def _document_id(value) -> int:
+    """Ids come from a permissive URL pattern so that any bad id gets a JSON 404."""
+    if not str(value).isdigit():
+        raise Http404
+    return int(value)
+
+
+def _invalid(serializer) -> Response:
+    errors = serializer.errors
+    first = next(iter(errors.values()))[0] if errors else ""
+    return Response({"detail": str(first), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class InboxItemSerializer(serializers.ModelSerializer):
+    doc_type = serializers.CharField(source="doc_type.code")
+    doc_type_name = serializers.CharField(source="doc_type.name")
+    applicant = serializers.CharField(source="applicant.full_name")
+    applicant_department = serializers.SerializerMethodField()
+    summary = serializers.CharField()
+    status = serializers.CharField(help_text="draft, pending, approved, returned or withdrawn")
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "title",
+            "doc_type",
+            "doc_type_name",
+            "applicant",
+            "applicant_department",
+            "summary",
+            "status",
+            "round",
+            "submitted_at",
+        ]
+
+    def get_applicant_department(self, obj: Document) -> str | None:
+        department = obj.applicant.department
+        return str(department) if department else None
+
+
+class StepSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="review (검토), cooperate (협조) or final (결재)")
+    status = serializers.CharField(help_text="waiting, pending, approved, returned or skipped")
+    approver = serializers.CharField(source="approver.full_name")
+    acting_for = serializers.CharField(source="acting_for.full_name", allow_null=True, default=None)
+
+    class Meta:
+        model = ApprovalStep
+        fields = [
+            "round",
+            "order",
+            "kind",
+            "approver_id",
+            "approver",
+            "acting_for",
+            "delegated_final",
+            "status",
+            "activated_at",
+            "decided_at",
+        ]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        help_text="submitted, approved, returned, withdrawn, resubmitted or approved_by_order"
+    )
+    actor = serializers.CharField(source="actor.full_name")
+    acting_for = serializers.CharField(source="acting_for.full_name", allow_null=True, default=None)
+
+    class Meta:
+        model = Action
+        fields = [
+            "round",
+            "kind",
+            "actor",
+            "acting_for",
+            "capacity",
+            "comment",
+            "client",
+            "created_at",
+        ]
+
+
+class AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class DocumentSerializer(InboxItemSerializer):
+    body = serializers.CharField()
+    facts = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    span_days = serializers.IntegerField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    line = StepSerializer(many=True, source="detail_steps")
+    history = ActionSerializer(many=True, source="detail_actions")
+    attachments = AttachmentSerializer(many=True, source="detail_attachments")
+    can_decide = serializers.BooleanField()
+    can_withdraw = serializers.BooleanField()
+
+    class Meta(InboxItemSerializer.Meta):
+        fields = [
+            *InboxItemSerializer.Meta.fields,
+            "body",
+            "facts",
+            "span_days",
+            "decided_at",
+            "line",
+            "history",
+            "attachments",
+            "can_decide",
+            "can_withdraw",
+        ]
+
+
+class ApproveSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AbsenceSerializer(serializers.ModelSerializer):
+    substitute = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    substitute_name = serializers.CharField(source="substitute.full_name", read_only=True)
+
+    class Meta:
+        model = Absence
+        fields = ["id", "substitute", "substitute_name", "start_date", "end_date"]
+        read_only_fields = ["id"]
+
+
+def _document_payload(request, document_id: int) -> dict:
+    try:
+        detail = selectors.document_detail(user=request.user, document_id=document_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    document = detail.document
+    document.detail_steps = detail.steps
+    document.detail_actions = detail.actions
+    document.detail_attachments = [
+        {
+            "name": a.name,
+            "size": a.size,
+            "url": reverse("approvals:attachment", args=[document.pk, a.pk]),
+        }
+        for a in detail.attachments
+    ]
+    document.can_decide = detail.can_decide
+    document.can_withdraw = detail.can_withdraw
+    return DocumentSerializer(document).data
+
+
+def _session_unverified(request) -> bool:
+    """Browser sessions must have done the OTP step to decide; token clients act as their user."""
+    if not isinstance(request.successful_authenticator, SessionAuthentication):
+        return False
+    check = getattr(request.user, "is_verified", None)
+    return not (check and check())
+
+
+def _decide(request, document_id, action) -> Response:
+    document_id = _document_id(document_id)
+    document = get_object_or_404(selectors.visible_documents(request.user), pk=document_id)
+    if _session_unverified(request):
+        return Response(
+            {"detail": _("Approving needs a sign-in with a one-time code.")},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    try:
+        action(document)
+    except services.AlreadyDecided as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except PermissionDenied as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    except ValidationError as exc:
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(_document_payload(request, document_id))
+
+
+DECISION_RESPONSES = {
+    200: DocumentSerializer,
+    400: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    409: OpenApiResponse(ErrorSerializer, description="The document no longer waits for you."),
+}
+
+
+class InboxView(generics.ListAPIView):
+    """Documents waiting for my decision (as approver or substitute), newest first."""
+
+    serializer_class = InboxItemSerializer
+
+    def get_queryset(self):
+        return selectors.inbox_for(self.request.user)
+
+
+class DocumentView(APIView):
+    serializer_class = DocumentSerializer
+
+    @extend_schema(
+        parameters=[DOCUMENT_ID], responses={200: DocumentSerializer, 404: ErrorSerializer}
+    )
+    def get(self, request, document_id):
+        """A document with its line and history."""
+        return Response(_document_payload(request, _document_id(document_id)))
+
+
+class ApproveView(APIView):
+    serializer_class = ApproveSerializer
+
+    @extend_schema(
+        parameters=[DOCUMENT_ID], request=ApproveSerializer, responses=DECISION_RESPONSES
+    )
+    def post(self, request, document_id):
+        """Approve the step waiting for me."""
+        serializer = ApproveSerializer(data=request.data)
+        if not serializer.is_valid():
+            return _invalid(serializer)
+        return _decide(
+            request,
+            document_id,
+            lambda document: services.approve(
+                document=document,
+                actor=request.user,
+                comment=serializer.validated_data["comment"],
+                client=client_label(request._request, "api"),
+            ),
+        )
+
+
+class ReturnView(APIView):
+    serializer_class = ReturnSerializer
+
+    @extend_schema(parameters=[DOCUMENT_ID], request=ReturnSerializer, responses=DECISION_RESPONSES)
+    def post(self, request, document_id):
+        """Return the document to the applicant with a reason (반려)."""
+        serializer = ReturnSerializer(data=request.data)
+        if not serializer.is_valid():
+            return _invalid(serializer)
+        return _decide(
+            request,
+            document_id,
+            lambda document: services.return_(
+                document=document,
+                actor=request.user,
+                reason=serializer.validated_data["reason"],
+                client=client_label(request._request, "api"),
+            ),
+        )
+
+
+class WithdrawView(APIView):
+    serializer_class = None
+
+    @extend_schema(parameters=[DOCUMENT_ID], request=None, responses=DECISION_RESPONSES)
+    def post(self, request, document_id):
+        """The applicant withdraws the document (회수) while nobody has acted on it."""
+        document_id = _document_id(document_id)
+        document = get_object_or_404(selectors.visible_documents(request.user), pk=document_id)
+        try:
+            services.withdraw(
+                document=document, actor=request.user, client=client_label(request._request, "api")
+            )
+        except services.AlreadyDecided as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        return Response(_document_payload(request, document_id))
+
+
+class AbsencesView(generics.ListCreateAPIView):
+    """My absences; adding one routes my items to the substitute for those dates (대결)."""
+
+    serializer_class = AbsenceSerializer
+
+    def get_queryset(self):
+        return selectors.absences_of(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.set_absence(
+                approver=self.request.user,
+                substitute=data["substitute"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+            )
+        except ValidationError as exc:
+            raise serializers.ValidationError({"detail": exc.messages}) from None
