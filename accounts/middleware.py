@@ -14,6 +14,7 @@ ALLOWED_PREFIXES = (
     "/jsi18n/",
     "/healthz",
     "/favicon.ico",
+    "/offline/",
     "/sw.js",
     "/manifest.webmanifest",
 )
