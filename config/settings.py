@@ -136,6 +136,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind the reverse proxy the client's address is in X-Forwarded-For (docs/DEPLOY.md).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "Flexwork"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -221,6 +226,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields named "kind" and "status" carry different choice sets across the apps: name each.
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "accounts.models.Department.Kind",
+        "WorkplaceKindEnum": "accounts.models.Workplace.Kind",
+        "DocumentStatusEnum": "approvals.models.Document.Status",
+        "StepKindEnum": "approvals.models.ApprovalStep.Kind",
+        "StepStatusEnum": "approvals.models.ApprovalStep.Status",
+        "ActionKindEnum": "approvals.models.Action.Kind",
+        "BookingStatusEnum": "smartcenters.models.Booking.Status",
+        "ArrangementKindEnum": "worktime.models.Kind",
+        "ArrangementStatusEnum": "worktime.models.Status",
+        "UploadStatusEnum": "rpa.models.Upload.Status",
+        "RecipientStatusEnum": "rpa.models.Recipient.Status",
+        "MessageKindEnum": "rpa.models.MessageKind",
+        "MessageStatusEnum": "rpa.models.OutboxMessage.Status",
+    },
 }
 
 # Celery: Redis is the broker; PostgreSQL holds every piece of work that must not be lost.
@@ -319,3 +340,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# Rate limits (django-ratelimit) count in the cache; if Redis is down, let residents through.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_USE_CACHE = "default"

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from accounts.roles import is_health_team
 
@@ -193,8 +195,30 @@ def missing_checks(request):
     return render(request, "rpa/missing_checks.html", {"people": people, "today": today})
 
 
+def _selfcheck_rate_limited(request, token: str) -> bool:
+    """Bound what one link and one address may send: a form filled once a day needs few tries.
+
+    Residents on mobile networks share addresses behind carrier NAT, so the per-address limit
+    is generous; the per-link limit is the tight one.
+    """
+    per_link = is_ratelimited(
+        request,
+        group="rpa-selfcheck-link",
+        key=lambda _group, _request: token,
+        rate="30/h",
+        method="POST",
+        increment=True,
+    )
+    per_address = is_ratelimited(
+        request, group="rpa-selfcheck-ip", key="ip", rate="600/h", method=ALL, increment=True
+    )
+    return per_link or per_address
+
+
 def selfcheck(request, token: str):
     """The resident's one-page daily check, reached from the link in their text; no account."""
+    if _selfcheck_rate_limited(request, token):
+        return render(request, "rpa/selfcheck_rate_limited.html", status=429)
     recipient = services.recipient_for_token(token)
     if recipient is None:
         return render(request, "rpa/selfcheck_invalid.html", status=404)

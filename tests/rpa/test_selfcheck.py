@@ -154,3 +154,15 @@ def test_agency_report_has_configured_columns(health_user, templates):
     report.refresh_from_db()
     rows = list(load_workbook(io.BytesIO(report.file.read())).active.values)
     assert rows == [("연락처", "성명"), ("01000000001", "'=cmd")]
+
+
+def test_one_link_hammering_the_form_is_rate_limited(client, health_user, templates):
+    d = today()
+    upload = quarantined(
+        health_user, [quarantine_row(1, start=d, end=d + datetime.timedelta(days=7))]
+    )
+    url = reverse("rpa-selfcheck", args=[token_of(upload.recipients.get())])
+    statuses = [client.post(url, {"temperature": "bad"}).status_code for _ in range(31)]
+    assert statuses[:30].count(429) == 0
+    assert statuses[30] == 429
+    assert "Too many tries" in client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
