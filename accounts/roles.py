@@ -67,3 +67,11 @@ def ensure_roles() -> dict[str, Group]:
         group.permissions.set(wanted)
         groups[role] = group
     return groups
+
+
+# Smart-work centers: admins run centers, seats, closures, rules and bookings from the admin.
+ROLE_PERMISSIONS[ADMIN] += [
+    f"smartcenters.{action}_{model}"
+    for model in ("center", "seat", "centerclosure", "booking", "waitlistentry")
+    for action in ("view", "add", "change", "delete")
+] + ["smartcenters.view_bookingrules", "smartcenters.change_bookingrules"]

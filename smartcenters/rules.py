@@ -1,0 +1,135 @@
+"""Booking rules that need no database: slot times, half-day ranges, deadlines and distances."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+AM, PM, FULL = "am", "pm", "full"
+SLOTS = (AM, PM, FULL)
+DAY_OPENS = time(9, 0)
+DAY_CLOSES = time(18, 0)
+SLOT_TIMES = {
+    AM: (time(9, 0), time(13, 0)),
+    PM: (time(13, 0), time(18, 0)),
+    FULL: (DAY_OPENS, DAY_CLOSES),
+}
+
+DEFAULT_DAYS_AHEAD = 14
+DEFAULT_MAX_ACTIVE_BOOKINGS = 5
+DEFAULT_CANCEL_DEADLINE_MINUTES = 0
+DEFAULT_CHECKIN_DEADLINE_MINUTES = 60
+# The QR code works from this long before the slot starts (people arrive early).
+CHECKIN_OPENS_MINUTES_BEFORE = 30
+
+# The generated column behind the exclusion constraints: [first, last+1) half-day numbers,
+# where a day's morning is toordinal()*2 and its afternoon toordinal()*2 + 1.
+HALFDAYS_SQL = (
+    "int4range("
+    "((\"date\" - DATE '0001-01-01') + 1) * 2 + (CASE WHEN \"slot\" = 'pm' THEN 1 ELSE 0 END), "
+    "((\"date\" - DATE '0001-01-01') + 1) * 2 + (CASE WHEN \"slot\" = 'am' THEN 1 ELSE 2 END))"
+)
+
+
+def halfdays(day: date, slot: str) -> tuple[int, int]:
+    """The half-open range [lower, upper) of half-days a slot covers, as the database computes it."""
+    base = day.toordinal() * 2
+    return {AM: (base, base + 1), PM: (base + 1, base + 2), FULL: (base, base + 2)}[slot]
+
+
+def slots_overlap(a: str, b: str) -> bool:
+    return a == b or FULL in (a, b)
+
+
+def overlapping_slots(slot: str) -> tuple[str, ...]:
+    """The slots that share time with `slot` (a morning collides with mornings and whole days)."""
+    return SLOTS if slot == FULL else (slot, FULL)
+
+
+def slot_start(day: date, slot: str) -> datetime:
+    return datetime.combine(day, SLOT_TIMES[slot][0], tzinfo=SEOUL)
+
+
+def slot_end(day: date, slot: str) -> datetime:
+    return datetime.combine(day, SLOT_TIMES[slot][1], tzinfo=SEOUL)
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(SEOUL).date()
+
+
+def current_slot(now: datetime) -> str | None:
+    """The half-day slot running at `now` (morning or afternoon), or None outside 09:00–18:00."""
+    moment = now.astimezone(SEOUL).time()
+    if SLOT_TIMES[AM][0] <= moment < SLOT_TIMES[AM][1]:
+        return AM
+    if SLOT_TIMES[PM][0] <= moment < SLOT_TIMES[PM][1]:
+        return PM
+    return None
+
+
+def default_booking_day(now: datetime, *, opens_on_weekends: bool = False) -> date:
+    """The day a booking page opens on: today until the day closes, else the next working day."""
+    day = local_today(now)
+    if now.astimezone(SEOUL).time() >= DAY_CLOSES:
+        day += timedelta(days=1)
+    while not opens_on_weekends and day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    field: str
+    message: str
+
+
+def check_booking_window(
+    *, day: date, slot: str, now: datetime, days_ahead: int
+) -> RuleViolation | None:
+    """A slot that has ended cannot be booked; nor can one beyond `days_ahead` days from today."""
+    if slot_end(day, slot) <= now:
+        return RuleViolation("date", _("That time has already passed."))
+    last_day = local_today(now) + timedelta(days=days_ahead)
+    if day > last_day:
+        return RuleViolation(
+            "date",
+            _("Bookings open %(days)s days ahead: the last day you can book now is %(day)s.")
+            % {"days": days_ahead, "day": last_day.isoformat()},
+        )
+    return None
+
+
+def is_open_on(day: date, *, opens_on_weekends: bool, closures: list[tuple[date, date]]) -> bool:
+    if not opens_on_weekends and day.weekday() >= 5:
+        return False
+    return not any(start <= day <= end for start, end in closures)
+
+
+def cancel_deadline(day: date, slot: str, minutes: int) -> datetime:
+    return slot_start(day, slot) - timedelta(minutes=minutes)
+
+
+def checkin_window(day: date, slot: str, deadline_minutes: int) -> tuple[datetime, datetime]:
+    """From when to when the seat's QR code checks a booking in."""
+    start = slot_start(day, slot)
+    return (
+        start - timedelta(minutes=CHECKIN_OPENS_MINUTES_BEFORE),
+        start + timedelta(minutes=deadline_minutes),
+    )
+
+
+def floor_distance(a: tuple[int, int], b: tuple[int, int]) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine); plenty for a district a few kilometres wide."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))

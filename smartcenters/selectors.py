@@ -1,0 +1,318 @@
+"""Reads for pages, the API and other apps: free seats, seat maps, bookings, occupancy figures."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from . import rules
+from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
+
+# Statuses that count as a seat being used (or about to be) in the figures.
+OCCUPYING_STATUSES = ("held", "confirmed", "checked_in", "completed")
+
+
+def booking_rules() -> BookingRules:
+    return BookingRules.load()
+
+
+def closed_days(center_ids, start: date, end: date) -> dict[int, list[tuple[date, date]]]:
+    """Closures per center that touch [start, end]."""
+    found = defaultdict(list)
+    for closure in CenterClosure.objects.filter(
+        center_id__in=list(center_ids), starts_on__lte=end, ends_on__gte=start
+    ).values("center_id", "starts_on", "ends_on"):
+        found[closure["center_id"]].append((closure["starts_on"], closure["ends_on"]))
+    return found
+
+
+def is_center_open(center: Center, day: date) -> bool:
+    if not center.is_active:
+        return False
+    closures = closed_days([center.pk], day, day).get(center.pk, [])
+    return rules.is_open_on(day, opens_on_weekends=center.opens_on_weekends, closures=closures)
+
+
+def taken_seat_ids(day: date, slot: str, *, center: Center | None = None) -> set[int]:
+    """Seats held by an active booking overlapping `slot` on `day`."""
+    qs = Booking.objects.filter(
+        date=day, slot__in=rules.overlapping_slots(slot), status__in=Booking.ACTIVE_STATUSES
+    )
+    if center is not None:
+        qs = qs.filter(seat__center=center)
+    return set(qs.values_list("seat_id", flat=True))
+
+
+def free_seats(center: Center, day: date, slot: str) -> QuerySet[Seat]:
+    """Active seats of an open center with no active booking overlapping the slot."""
+    if not is_center_open(center, day):
+        return Seat.objects.none()
+    busy = Booking.objects.filter(
+        date=day, slot__in=rules.overlapping_slots(slot), status__in=Booking.ACTIVE_STATUSES
+    ).values("seat_id")
+    return (
+        Seat.objects.filter(center=center, is_active=True)
+        .exclude(pk__in=busy)
+        .select_related("center")
+        .order_by("label")
+    )
+
+
+def centers_with_free_counts(day: date, slot: str) -> list[Center]:
+    """Every active center with `total_seats`, `free_count` and `is_open` for the day and slot."""
+    centers = list(
+        Center.objects.filter(is_active=True).annotate(
+            total_seats=Count("seats", filter=Q(seats__is_active=True))
+        )
+    )
+    taken_per_center = defaultdict(int)
+    for row in (
+        Booking.objects.filter(
+            date=day,
+            slot__in=rules.overlapping_slots(slot),
+            status__in=Booking.ACTIVE_STATUSES,
+            seat__is_active=True,
+        )
+        .values("seat__center_id")
+        .annotate(n=Count("seat_id", distinct=True))
+    ):
+        taken_per_center[row["seat__center_id"]] = row["n"]
+    closures = closed_days([c.pk for c in centers], day, day)
+    for center in centers:
+        center.is_open = rules.is_open_on(
+            day, opens_on_weekends=center.opens_on_weekends, closures=closures.get(center.pk, [])
+        )
+        center.free_count = (
+            max(center.total_seats - taken_per_center[center.pk], 0) if center.is_open else 0
+        )
+    return centers
+
+
+def seat_map(center: Center, day: date, slot: str, *, user=None) -> list[Seat]:
+    """The center's active seats, each with `is_free` and `is_mine` for the day and slot."""
+    is_open = is_center_open(center, day)
+    bookings = Booking.objects.filter(
+        seat__center=center,
+        date=day,
+        slot__in=rules.overlapping_slots(slot),
+        status__in=Booking.ACTIVE_STATUSES,
+    ).values_list("seat_id", "user_id")
+    holders = defaultdict(set)
+    for seat_id, user_id in bookings:
+        holders[seat_id].add(user_id)
+    seats = list(center.seats.filter(is_active=True).order_by("label"))
+    for seat in seats:
+        seat.is_free = is_open and seat.pk not in holders
+        seat.is_mine = user is not None and user.pk in holders.get(seat.pk, ())
+    return seats
+
+
+def availability(center: Center, day: date) -> dict[str, dict[str, list[Seat]]]:
+    """Per slot, the center's free and taken seats (for the API)."""
+    seats = list(center.seats.filter(is_active=True).order_by("label"))
+    is_open = is_center_open(center, day)
+    result = {}
+    for slot in rules.SLOTS:
+        taken = taken_seat_ids(day, slot, center=center)
+        result[slot] = {
+            "free": [s for s in seats if is_open and s.pk not in taken],
+            "taken": [s for s in seats if not is_open or s.pk in taken],
+        }
+    return result
+
+
+def centers_near(*, latitude: float, longitude: float) -> list[tuple[Center, float]]:
+    """Active centers nearest first, with their distance in km from the point."""
+    found = [
+        (c, rules.distance_km(latitude, longitude, c.latitude, c.longitude))
+        for c in Center.objects.filter(is_active=True)
+    ]
+    return sorted(found, key=lambda pair: pair[1])
+
+
+def nearest_free_seat(
+    *, seat: Seat, date: date, slot: str, exclude_seat_ids: tuple[int, ...] = ()
+) -> Seat | None:
+    """The free seat closest to `seat`: same center by floor-plan distance, else the nearest center.
+
+    Two queries whatever the number of centers and seats: it answers every conflict under load.
+    """
+    excluded = {seat.pk, *exclude_seat_ids}
+    busy = Booking.objects.filter(
+        seat=OuterRef("pk"),
+        date=date,
+        slot__in=rules.overlapping_slots(slot),
+        status__in=Booking.ACTIVE_STATUSES,
+    )
+    closed = CenterClosure.objects.filter(
+        center=OuterRef("center"), starts_on__lte=date, ends_on__gte=date
+    )
+    rows = [
+        row
+        for row in Seat.objects.filter(is_active=True, center__is_active=True)
+        .exclude(Exists(busy))
+        .exclude(Exists(closed))
+        .values_list(
+            "pk",
+            "label",
+            "x",
+            "y",
+            "center_id",
+            "center__latitude",
+            "center__longitude",
+            "center__opens_on_weekends",
+        )
+        if row[0] not in excluded
+    ]
+    here = seat.center
+    best, best_key = None, None
+    for pk, label, x, y, center_id, lat, lon, weekends in rows:
+        if not rules.is_open_on(date, opens_on_weekends=weekends, closures=[]):
+            continue
+        if center_id == here.pk:
+            key = (0.0, rules.floor_distance((x, y), (seat.x, seat.y)), label)
+        else:
+            key = (1.0 + rules.distance_km(here.latitude, here.longitude, lat, lon), 0.0, label)
+        if best_key is None or key < best_key:
+            best, best_key = pk, key
+    return Seat.objects.select_related("center").get(pk=best) if best is not None else None
+
+
+def bookings_of(user, *, upcoming_only: bool = False, now: datetime | None = None) -> QuerySet:
+    """A person's bookings, newest day first; `upcoming_only` keeps active ones from today on."""
+    qs = Booking.objects.filter(user=user).select_related("seat__center")
+    if upcoming_only:
+        today = rules.local_today(now or timezone.now())
+        qs = qs.filter(date__gte=today, status__in=Booking.ACTIVE_STATUSES).order_by("date", "slot")
+    else:
+        qs = qs.order_by("-date", "slot")
+    return qs
+
+
+def active_booking_of(user, day: date, slot: str) -> Booking | None:
+    """The person's active booking overlapping the slot, if any (e.g. to avoid duplicates)."""
+    return (
+        Booking.objects.filter(
+            user=user,
+            date=day,
+            slot__in=rules.overlapping_slots(slot),
+            status__in=Booking.ACTIVE_STATUSES,
+        )
+        .select_related("seat__center")
+        .first()
+    )
+
+
+def waitlist_of(user, *, now: datetime | None = None) -> QuerySet[WaitlistEntry]:
+    today = rules.local_today(now or timezone.now())
+    return WaitlistEntry.objects.filter(
+        user=user, date__gte=today, fulfilled_booking__isnull=True
+    ).select_related("center")
+
+
+def booking_to_check_in(*, user, seat: Seat, now: datetime) -> Booking | None:
+    """The person's booking at this seat today that the QR code should check in now."""
+    today = rules.local_today(now)
+    candidates = list(
+        Booking.objects.filter(
+            user=user, seat=seat, date=today, status__in=Booking.ACTIVE_STATUSES
+        ).select_related("seat__center")
+    )
+    if not candidates:
+        return None
+    # The slot that is running (or starts next) comes first.
+    return min(candidates, key=lambda b: (b.ends_at <= now, b.starts_at))
+
+
+@dataclass
+class CenterDay:
+    center: Center
+    day: date
+    seats: int
+    booked_halfdays: int
+    no_shows: int
+
+    @property
+    def occupancy(self) -> float:
+        capacity = self.seats * 2
+        return self.booked_halfdays / capacity if capacity else 0.0
+
+
+def occupancy_by_center_and_day(start: date, end: date) -> list[CenterDay]:
+    """Half-days booked per center and day (bookings not cancelled or released), with no-shows."""
+    centers = list(
+        Center.objects.filter(is_active=True).annotate(
+            total_seats=Count("seats", filter=Q(seats__is_active=True))
+        )
+    )
+    booked = defaultdict(int)
+    no_shows = defaultdict(int)
+    rows = (
+        Booking.objects.filter(date__gte=start, date__lte=end)
+        .filter(Q(status__in=OCCUPYING_STATUSES) | Q(is_no_show=True))
+        .values("seat__center_id", "date", "slot", "is_no_show")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        key = (row["seat__center_id"], row["date"])
+        if row["is_no_show"]:
+            no_shows[key] += row["n"]
+        else:
+            booked[key] += row["n"] * (2 if row["slot"] == rules.FULL else 1)
+    result = []
+    day = start
+    while day <= end:
+        for center in centers:
+            if day.weekday() < 5 or center.opens_on_weekends:
+                result.append(
+                    CenterDay(
+                        center,
+                        day,
+                        center.total_seats,
+                        booked[(center.pk, day)],
+                        no_shows[(center.pk, day)],
+                    )
+                )
+        day += timedelta(days=1)
+    return result
+
+
+def occupancy_by_center(rows: list[CenterDay]) -> list[dict]:
+    per_center: dict[int, dict] = {}
+    for row in rows:
+        entry = per_center.setdefault(
+            row.center.pk, {"center": row.center, "booked": 0, "capacity": 0, "no_shows": 0}
+        )
+        entry["booked"] += row.booked_halfdays
+        entry["capacity"] += row.seats * 2
+        entry["no_shows"] += row.no_shows
+    for entry in per_center.values():
+        entry["occupancy"] = entry["booked"] / entry["capacity"] if entry["capacity"] else 0.0
+    return sorted(per_center.values(), key=lambda e: e["center"].name)
+
+
+def occupancy_by_day(rows: list[CenterDay]) -> list[dict]:
+    per_day: dict[date, dict] = {}
+    for row in rows:
+        entry = per_day.setdefault(row.day, {"day": row.day, "booked": 0, "capacity": 0})
+        entry["booked"] += row.booked_halfdays
+        entry["capacity"] += row.seats * 2
+    for entry in per_day.values():
+        entry["occupancy"] = entry["booked"] / entry["capacity"] if entry["capacity"] else 0.0
+    return [per_day[d] for d in sorted(per_day)]
+
+
+def busiest_days(rows: list[CenterDay], limit: int = 5) -> list[dict]:
+    days = [d for d in occupancy_by_day(rows) if d["booked"]]
+    return sorted(days, key=lambda d: (-d["occupancy"], d["day"]))[:limit]
+
+
+def no_show_rate(start: date, end: date) -> tuple[int, int, float]:
+    """(no-shows, bookings that were due to be used, rate) over days in [start, end]."""
+    qs = Booking.objects.filter(date__gte=start, date__lte=end)
+    no_shows = qs.filter(is_no_show=True).count()
+    used = qs.filter(status__in=("checked_in", "completed")).count()
+    due = no_shows + used
+    return no_shows, due, (no_shows / due if due else 0.0)

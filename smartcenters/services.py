@@ -1,0 +1,504 @@
+"""Everything that changes seats and bookings: book, confirm, cancel, release, check in, waitlist.
+
+The no-double-booking guarantee is PostgreSQL's (two exclusion constraints on `Booking`); the
+checks here only produce friendly messages, and the constraint violations become domain errors.
+"""
+
+from datetime import date as Date
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.notifications import notify
+from accounts.roles import is_admin
+
+from . import rules, selectors
+from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
+from .signals import booking_ended
+
+SEAT_CONSTRAINT = "booking_no_double_seat"
+PERSON_CONSTRAINT = "booking_no_double_person"
+DEADLOCK_DETECTED = "40P01"
+DEADLOCK_RETRIES = 3
+
+
+class BookingError(Exception):
+    """Base of the booking errors; `message` is translated and fit to show to the person."""
+
+    def __init__(self, message: str):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+class SeatTaken(BookingError):
+    """The seat is held by someone for an overlapping slot; `nearest_free_seat` is the offer."""
+
+    def __init__(self, nearest_free_seat: Seat | None = None, message: str | None = None):
+        self.nearest_free_seat = nearest_free_seat
+        super().__init__(message or _("Someone has just taken that seat for that time."))
+
+
+class PersonAlreadyBooked(BookingError):
+    """The person already holds a seat at an overlapping time: `booking` is that booking."""
+
+    def __init__(self, booking: Booking | None):
+        self.booking = booking
+        if booking is not None:
+            message = _("You already hold seat %(seat)s on %(day)s (%(slot)s).") % {
+                "seat": booking.seat,
+                "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
+                "slot": booking.get_slot_display(),
+            }
+        else:
+            message = _("You already hold a seat at that time.")
+        super().__init__(message)
+
+
+class BookingRuleError(BookingError):
+    """A booking rule says no; `field` names what to change (date, seat, slot, booking, …)."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+class BookingStateError(BookingError):
+    """The booking is not in a state that allows this (e.g. cancelling a released booking)."""
+
+
+def _pgcode(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "pgcode", None)
+
+
+def _violated_constraint(exc: IntegrityError) -> str | None:
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _mine_url() -> str:
+    return reverse("smartcenters:mine")
+
+
+def _describe(booking: Booking) -> dict:
+    return {
+        "seat": str(booking.seat),
+        "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
+        "slot": booking.get_slot_display(),
+    }
+
+
+def _check_rules(
+    *, seat: Seat, day: Date, slot: str, now: datetime, rules_row: BookingRules, enforce: bool
+) -> None:
+    """The rules that need no lock: slot, seat in use, booking window, center open."""
+    if slot not in rules.SLOTS:
+        raise BookingRuleError("slot", _("Choose morning, afternoon or the whole day."))
+    if not (seat.is_active and seat.center.is_active):
+        raise BookingRuleError("seat", _("That seat is not available for booking."))
+    violation = rules.check_booking_window(
+        day=day,
+        slot=slot,
+        now=now,
+        # Bookings made by the office itself (an arrangement, a closure) may reach further.
+        days_ahead=rules_row.days_ahead if enforce else 366,
+    )
+    if violation is not None:
+        raise BookingRuleError(violation.field, violation.message)
+    closures = [(day, day)] if seat.closed_that_day else []
+    if not rules.is_open_on(
+        day, opens_on_weekends=seat.center.opens_on_weekends, closures=closures
+    ):
+        raise BookingRuleError(
+            "date",
+            _("%(center)s is closed on %(day)s.")
+            % {"center": seat.center.name, "day": formats.date_format(day, "SHORT_DATE_FORMAT")},
+        )
+
+
+def _check_active_limit(*, user, now: datetime, rules_row: BookingRules) -> None:
+    """The per-person limit; call inside the booking's transaction."""
+    # Lock the person's row so two of their bookings at once cannot both pass the count.
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    active = Booking.objects.filter(
+        user=user, status__in=Booking.ACTIVE_STATUSES, date__gte=rules.local_today(now)
+    ).count()
+    if active >= rules_row.max_active_bookings:
+        raise BookingRuleError(
+            "non_field_errors",
+            _("You may hold at most %(n)s active bookings: cancel one to book another.")
+            % {"n": rules_row.max_active_bookings},
+        )
+
+
+def _seat_for_booking(*, seat_id: int, user, date: Date, slot: str) -> Seat | None:
+    """The seat with what the booking needs to know in one query: is its center closed that day,
+    is the seat held at an overlapping time, does the person already hold a seat then."""
+    overlapping = Booking.objects.filter(
+        date=date, slot__in=rules.overlapping_slots(slot), status__in=Booking.ACTIVE_STATUSES
+    )
+    return (
+        Seat.objects.select_related("center")
+        .annotate(
+            closed_that_day=Exists(
+                CenterClosure.objects.filter(
+                    center=OuterRef("center"), starts_on__lte=date, ends_on__gte=date
+                )
+            ),
+            is_taken=Exists(overlapping.filter(seat=OuterRef("pk"))),
+            person_is_seated=Exists(overlapping.filter(user=user)),
+        )
+        .filter(pk=seat_id)
+        .first()
+    )
+
+
+def book_seat(
+    *,
+    user,
+    seat: Seat,
+    date: Date,
+    slot: str,
+    status: str = Booking.Status.CONFIRMED,
+    origin: str = Booking.Origin.SELF,
+    enforce_rules: bool = True,
+    now: datetime | None = None,
+) -> Booking:
+    """Book `seat` for `user` on `date` and `slot` (am/pm/full).
+
+    `status` is "confirmed" or "held" (a pending smart-work request); a self-booking at a center
+    that needs approval is held until an admin confirms it. `enforce_rules=False` (bookings the
+    office makes: arrangements, closures) skips the days-ahead window and the per-person limit;
+    inactive seats, closed centers and past times are refused always.
+
+    Raises SeatTaken, PersonAlreadyBooked or BookingRuleError.
+    """
+    if status not in (Booking.Status.HELD, Booking.Status.CONFIRMED):
+        raise ValueError(f"a new booking is held or confirmed, not {status!r}")
+    now = now or timezone.now()
+    seat = _seat_for_booking(seat_id=seat.pk, user=user, date=date, slot=slot)
+    if seat is None:
+        raise BookingRuleError("seat", _("There is no such seat."))
+    rules_row = BookingRules.load()
+    _check_rules(
+        seat=seat, day=date, slot=slot, now=now, rules_row=rules_row, enforce=enforce_rules
+    )
+    # A seat or a person already taken is the common refusal under load: answer it without
+    # opening a transaction. The exclusion constraints still decide every race below.
+    if seat.is_taken:
+        raise SeatTaken(selectors.nearest_free_seat(seat=seat, date=date, slot=slot))
+    if seat.person_is_seated:
+        raise PersonAlreadyBooked(selectors.active_booking_of(user, date, slot))
+    if seat.center.needs_approval and origin == Booking.Origin.SELF:
+        status = Booking.Status.HELD
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                if enforce_rules:
+                    _check_active_limit(user=user, now=now, rules_row=rules_row)
+                return Booking.objects.create(
+                    user=user, seat=seat, date=date, slot=slot, status=status, origin=origin
+                )
+        except IntegrityError as exc:
+            constraint = _violated_constraint(exc)
+            if constraint == SEAT_CONSTRAINT:
+                raise SeatTaken(
+                    selectors.nearest_free_seat(seat=seat, date=date, slot=slot)
+                ) from None
+            if constraint == PERSON_CONSTRAINT:
+                raise PersonAlreadyBooked(selectors.active_booking_of(user, date, slot)) from None
+            raise
+        except OperationalError as exc:
+            # Two inserts can each find the other's uncommitted row in the exclusion index and
+            # wait for each other; PostgreSQL aborts one. Trying again settles who won.
+            if _pgcode(exc) != DEADLOCK_DETECTED or attempt == DEADLOCK_RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _lock(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("seat__center", "user")
+        .get(pk=booking.pk)
+    )
+
+
+def confirm_booking(*, booking: Booking, notify_holder: bool = False) -> Booking:
+    """Held → confirmed (the smart-work request or the center's approval came through)."""
+    with transaction.atomic():
+        booking = _lock(booking)
+        if booking.status == Booking.Status.CONFIRMED:
+            return booking
+        if booking.status != Booking.Status.HELD:
+            raise BookingStateError(_("Only a held booking can be confirmed."))
+        booking.status = Booking.Status.CONFIRMED
+        booking.save(update_fields=["status"])
+        if notify_holder:
+            notify(
+                recipient=booking.user,
+                title=_("Your seat booking is confirmed"),
+                body=_("%(seat)s on %(day)s (%(slot)s).") % _describe(booking),
+                url=_mine_url(),
+            )
+    return booking
+
+
+def _end(booking: Booking, *, now: datetime) -> None:
+    """After a booking stops holding its seat: tell listeners, offer the seat to the waitlist."""
+    booking_ended.send(sender=Booking, booking=booking)
+    serve_waitlist(center=booking.seat.center, date=booking.date, slot=booking.slot, now=now)
+
+
+def cancel_booking(
+    *, booking: Booking, actor, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """The holder (or an admin) cancels a held or confirmed booking; the seat goes to the waitlist.
+
+    The holder may cancel until the admins' deadline before the slot starts; admins any time.
+    Raises PermissionDenied, BookingRuleError or BookingStateError.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _lock(booking)
+        actor_is_admin = is_admin(actor)
+        if booking.user_id != actor.pk and not actor_is_admin:
+            raise PermissionDenied(_("You can cancel only your own bookings."))
+        if booking.status == Booking.Status.CANCELLED:
+            return booking
+        if booking.status not in (Booking.Status.HELD, Booking.Status.CONFIRMED):
+            raise BookingStateError(
+                _("This booking is %(status)s and cannot be cancelled.")
+                % {"status": booking.get_status_display()}
+            )
+        if not actor_is_admin:
+            deadline = rules.cancel_deadline(
+                booking.date, booking.slot, BookingRules.load().cancel_deadline_minutes
+            )
+            if now > deadline:
+                raise BookingRuleError(
+                    "booking",
+                    _("Bookings can be cancelled until %(time)s.")
+                    % {
+                        "time": formats.date_format(
+                            timezone.localtime(deadline), "SHORT_DATETIME_FORMAT"
+                        )
+                    },
+                )
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.end_reason = reason[:200]
+        booking.save(update_fields=["status", "cancelled_at", "end_reason"])
+        if booking.user_id != actor.pk:
+            notify(
+                recipient=booking.user,
+                title=_("Your seat booking was cancelled"),
+                body=_("%(seat)s on %(day)s (%(slot)s).") % _describe(booking)
+                + (f" {reason}" if reason else ""),
+                url=_mine_url(),
+            )
+        _end(booking, now=now)
+    return booking
+
+
+def release_booking(
+    *,
+    booking: Booking,
+    reason: str,
+    no_show: bool = False,
+    notify_holder: bool = True,
+    now: datetime | None = None,
+) -> Booking:
+    """The system frees an active booking (a no-show, a returned request, a closed center)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _lock(booking)
+        if booking.status == Booking.Status.RELEASED:
+            return booking
+        if not booking.is_active:
+            raise BookingStateError(
+                _("This booking is %(status)s and cannot be released.")
+                % {"status": booking.get_status_display()}
+            )
+        booking.status = Booking.Status.RELEASED
+        booking.released_at = now
+        booking.end_reason = reason[:200]
+        booking.is_no_show = no_show
+        booking.save(update_fields=["status", "released_at", "end_reason", "is_no_show"])
+        if notify_holder:
+            notify(
+                recipient=booking.user,
+                title=_("Your seat was released"),
+                body=_("%(seat)s on %(day)s (%(slot)s).") % _describe(booking) + f" {reason}",
+                url=_mine_url(),
+            )
+        _end(booking, now=now)
+    return booking
+
+
+def check_in(*, booking: Booking, actor, now: datetime | None = None) -> Booking:
+    """The holder checks in at the seat (from its QR code) within the check-in window."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _lock(booking)
+        if booking.user_id != actor.pk:
+            raise PermissionDenied(_("This is someone else's booking."))
+        if booking.status == Booking.Status.CHECKED_IN:
+            return booking
+        if booking.status == Booking.Status.HELD:
+            raise BookingRuleError("booking", _("This booking still awaits approval."))
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingStateError(
+                _("This booking is %(status)s: book the seat again to use it.")
+                % {"status": booking.get_status_display()}
+            )
+        opens, closes = rules.checkin_window(
+            booking.date, booking.slot, BookingRules.load().checkin_deadline_minutes
+        )
+        if now < opens:
+            raise BookingRuleError(
+                "booking",
+                _("Check-in opens at %(time)s.")
+                % {"time": formats.date_format(timezone.localtime(opens), "SHORT_DATETIME_FORMAT")},
+            )
+        if now > closes:
+            raise BookingRuleError(
+                "booking",
+                _("Check-in closed at %(time)s.")
+                % {
+                    "time": formats.date_format(timezone.localtime(closes), "SHORT_DATETIME_FORMAT")
+                },
+            )
+        booking.status = Booking.Status.CHECKED_IN
+        booking.checked_in_at = now
+        booking.save(update_fields=["status", "checked_in_at"])
+    return booking
+
+
+def join_waitlist(
+    *, user, center: Center, date: Date, slot: str, now: datetime | None = None
+) -> WaitlistEntry:
+    """Wait for any seat at a full center; the first to wait gets the first seat that frees up."""
+    now = now or timezone.now()
+    if slot not in rules.SLOTS:
+        raise BookingRuleError("slot", _("Choose morning, afternoon or the whole day."))
+    violation = rules.check_booking_window(
+        day=date, slot=slot, now=now, days_ahead=BookingRules.load().days_ahead
+    )
+    if violation is not None:
+        raise BookingRuleError(violation.field, violation.message)
+    if not selectors.is_center_open(center, date):
+        raise BookingRuleError(
+            "date", _("%(center)s is closed that day.") % {"center": center.name}
+        )
+    existing = selectors.active_booking_of(user, date, slot)
+    if existing is not None:
+        raise PersonAlreadyBooked(existing)
+    if selectors.free_seats(center, date, slot).exists():
+        raise BookingRuleError("slot", _("There are free seats: book one instead of waiting."))
+    with transaction.atomic():
+        entry, _created = WaitlistEntry.objects.get_or_create(
+            user=user, center=center, date=date, slot=slot, fulfilled_booking__isnull=True
+        )
+    return entry
+
+
+def leave_waitlist(*, entry: WaitlistEntry, actor) -> None:
+    if entry.user_id != actor.pk and not is_admin(actor):
+        raise PermissionDenied(_("This is someone else's place on the waitlist."))
+    WaitlistEntry.objects.filter(pk=entry.pk, fulfilled_booking__isnull=True).delete()
+
+
+def serve_waitlist(*, center: Center, date: Date, slot: str, now: datetime | None = None) -> int:
+    """Give freed seats to the people waiting for them, first come first served; returns how many.
+
+    Runs inside the transaction that freed the seat, so the seat never appears free in between.
+    """
+    now = now or timezone.now()
+    if rules.slot_end(date, slot) <= now:
+        return 0
+    served = 0
+    with transaction.atomic():
+        entries = (
+            WaitlistEntry.objects.select_for_update(skip_locked=True)
+            .filter(
+                center=center,
+                date=date,
+                slot__in=rules.overlapping_slots(slot),
+                fulfilled_booking__isnull=True,
+            )
+            .select_related("user")
+            .order_by("created_at", "pk")
+        )
+        for entry in entries:
+            seat = selectors.free_seats(center, date, entry.slot).first()
+            if seat is None:
+                # A whole-day wait may not fit a freed morning; someone waiting for less may.
+                continue
+            try:
+                booking = book_seat(user=entry.user, seat=seat, date=date, slot=entry.slot, now=now)
+            except (SeatTaken, PersonAlreadyBooked, BookingRuleError):
+                continue
+            entry.fulfilled_booking = booking
+            entry.save(update_fields=["fulfilled_booking"])
+            notify(
+                recipient=entry.user,
+                title=_("A seat freed up for you"),
+                body=_("You were first on the waitlist: %(seat)s on %(day)s (%(slot)s) is yours.")
+                % _describe(booking),
+                url=_mine_url(),
+            )
+            served += 1
+    return served
+
+
+def release_unchecked_bookings(now: datetime | None = None) -> int:
+    """Beat job: release bookings nobody checked into by the deadline; tell the holder; serve waiters.
+
+    Held bookings whose approval did not come by then are released too (not counted as no-shows).
+    """
+    now = now or timezone.now()
+    deadline_minutes = BookingRules.load().checkin_deadline_minutes
+    candidates = Booking.objects.filter(
+        status__in=(Booking.Status.HELD, Booking.Status.CONFIRMED),
+        date__lte=rules.local_today(now),
+    ).values_list("pk", "date", "slot")
+    released = 0
+    for pk, day, slot in candidates:
+        if rules.checkin_window(day, slot, deadline_minutes)[1] >= now:
+            continue
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status__in=(Booking.Status.HELD, Booking.Status.CONFIRMED))
+                .first()
+            )
+            if booking is None:
+                continue
+            no_show = booking.status == Booking.Status.CONFIRMED
+            reason = (
+                _("Nobody checked in within %(n)s minutes of the start.") % {"n": deadline_minutes}
+                if no_show
+                else _("The booking was not approved before the slot started.")
+            )
+            release_booking(booking=booking, reason=reason, no_show=no_show, now=now)
+            released += 1
+    return released
+
+
+def complete_finished_bookings(now: datetime | None = None) -> int:
+    """Beat job: checked-in bookings whose slot has ended become completed."""
+    now = now or timezone.now()
+    today = rules.local_today(now)
+    ended_today = [s for s in rules.SLOTS if rules.slot_end(today, s) <= now]
+    return (
+        Booking.objects.filter(status=Booking.Status.CHECKED_IN)
+        .filter(Q(date__lt=today) | Q(date=today, slot__in=ended_today))
+        .update(status=Booking.Status.COMPLETED)
+    )
