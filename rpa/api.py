@@ -1,8 +1,11 @@
 """API of the rpa app for the health team: upload a sheet, send it, watch it, stop, resend."""
 
 from django.shortcuts import get_object_or_404
-from rest_framework import serializers, status
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -12,7 +15,7 @@ from accounts.selectors import mask_phone
 
 from . import selectors, services
 from .importer import SheetRefused
-from .models import AccessLog, Upload
+from .models import AccessLog, MessageKind, OutboxMessage, Recipient, Upload
 
 
 class IsHealthTeam(BasePermission):
@@ -26,16 +29,125 @@ HEALTH = [IsAuthenticated, IsHealthTeam]
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     row = serializers.IntegerField(source="recipient.row")
-    kind = serializers.CharField()
-    to = serializers.SerializerMethodField()
-    channel = serializers.CharField()
-    status = serializers.CharField()
+    kind = serializers.ChoiceField(choices=MessageKind.choices)
+    to = serializers.SerializerMethodField(help_text=gettext_lazy("Masked: 010-****-5678."))
+    channel = serializers.ChoiceField(choices=OutboxMessage.Channel.choices)
+    status = serializers.ChoiceField(choices=OutboxMessage.Status.choices)
     attempts = serializers.IntegerField()
-    failure_reason = serializers.CharField()
+    failure_reason = serializers.CharField(allow_blank=True)
     client_id = serializers.UUIDField()
 
     def get_to(self, message) -> str:
         return mask_phone(message.to)
+
+
+class RpaErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=gettext_lazy("One sentence for the team."))
+    code = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy("Why a sheet was refused, e.g. `empty`, `no_header`, `too_large`."),
+    )
+
+
+class SheetSummarySerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    valid = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SheetRowSerializer(serializers.Serializer):
+    """A row of the sheet: a valid row has the resident's fields, a duplicate the row it repeats,
+    a rejected row its errors."""
+
+    row = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Recipient.Status.choices)
+    name = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False)
+    result = serializers.ChoiceField(
+        choices=["negative", "positive", "inconclusive"], allow_null=True, required=False
+    )
+    test_date = serializers.DateField(allow_null=True, required=False)
+    quarantine_start = serializers.DateField(allow_null=True, required=False)
+    quarantine_end = serializers.DateField(allow_null=True, required=False)
+    already_messaged_by = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("The earlier upload that already messaged this resident."),
+    )
+    duplicate_of = serializers.IntegerField(required=False)
+    errors = RowErrorSerializer(many=True, required=False)
+
+
+class DryRunSerializer(serializers.Serializer):
+    """The dry-run object of the case-sheet rules, with the stored upload's id and status."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Upload.Status.choices)
+    file = serializers.CharField()
+    sheet = serializers.CharField(allow_null=True, help_text=gettext_lazy("Null for CSV."))
+    header_row = serializers.IntegerField()
+    rows = SheetRowSerializer(many=True)
+    summary = SheetSummarySerializer()
+
+
+class SheetUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("The case sheet: xlsx, xls or csv."))
+
+
+class MessageCountsSerializer(serializers.Serializer):
+    queued = serializers.IntegerField()
+    sending = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    stopped = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class UploadStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    file = serializers.CharField()
+    day = serializers.DateField()
+    status = serializers.ChoiceField(choices=Upload.Status.choices)
+    summary = SheetSummarySerializer()
+    counts = MessageCountsSerializer()
+
+
+class UploadActionSerializer(UploadStateSerializer):
+    affected = serializers.IntegerField(
+        help_text=gettext_lazy("How many messages were queued, stopped or queued again.")
+    )
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(RpaErrorSerializer, description=description)
+
+
+FORBIDDEN = _error(gettext_lazy("Only the health team and admins."))
+NOT_FOUND = _error(gettext_lazy("No such upload."))
+UPLOAD_ID = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="Upload id"
+)
+
+
+def _action_schema(ok_status: int, conflict: str):
+    return extend_schema(
+        parameters=[UPLOAD_ID],
+        request=None,
+        responses={
+            ok_status: UploadActionSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: _error(conflict),
+        },
+    )
 
 
 def _upload_state(upload: Upload) -> dict:
@@ -49,6 +161,14 @@ def _upload_state(upload: Upload) -> dict:
     }
 
 
+@extend_schema(
+    request={"multipart/form-data": SheetUploadSerializer},
+    responses={
+        201: DryRunSerializer,
+        400: _error(gettext_lazy("No file, or a sheet refused as a whole.")),
+        403: FORBIDDEN,
+    },
+)
 @api_view(["POST"])
 @permission_classes(HEALTH)
 @parser_classes([MultiPartParser])
@@ -70,6 +190,10 @@ def upload_create(request):
     )
 
 
+@extend_schema(
+    parameters=[UPLOAD_ID],
+    responses={200: UploadStateSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+)
 @api_view(["GET"])
 @permission_classes(HEALTH)
 def upload_detail(request, pk: int):
@@ -87,6 +211,7 @@ def _action(request, pk: int, service, ok_status: int):
     return Response({**_upload_state(upload), "affected": count}, status=ok_status)
 
 
+@_action_schema(202, gettext_lazy("Already confirmed, or nothing to send."))
 @api_view(["POST"])
 @permission_classes(HEALTH)
 def upload_send(request, pk: int):
@@ -94,33 +219,62 @@ def upload_send(request, pk: int):
     return _action(request, pk, services.confirm_send, status.HTTP_202_ACCEPTED)
 
 
+@_action_schema(200, gettext_lazy("Only a sheet that is being sent can be stopped."))
 @api_view(["POST"])
 @permission_classes(HEALTH)
 def upload_stop(request, pk: int):
+    """Stop what has not gone yet."""
     return _action(request, pk, services.stop_sending, status.HTTP_200_OK)
 
 
+@_action_schema(202, gettext_lazy("Only a confirmed sheet can resend its failed messages."))
 @api_view(["POST"])
 @permission_classes(HEALTH)
 def upload_resend_failed(request, pk: int):
+    """Queue the failed messages again (each under a new client id)."""
     return _action(request, pk, services.resend_failed, status.HTTP_202_ACCEPTED)
 
 
-@api_view(["GET"])
-@permission_classes(HEALTH)
-def upload_messages(request, pk: int):
+class UploadMessages(generics.ListAPIView):
     """The upload's messages, `?status=failed` to list the failures with the gateway's reason."""
-    from rest_framework.pagination import PageNumberPagination
 
-    upload = get_object_or_404(Upload, pk=pk)
-    messages = selectors.messages_of(upload, status=request.query_params.get("status") or None)
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(messages, request)
-    services.record_access(
-        user=request.user, action=AccessLog.Action.API, upload=upload, what="messages"
+    serializer_class = MessageSerializer
+    permission_classes = HEALTH
+
+    def get_queryset(self):
+        self.upload = get_object_or_404(Upload, pk=self.kwargs["pk"])
+        status_filter = self.request.query_params.get("status") or None
+        return selectors.messages_of(self.upload, status=status_filter)
+
+    @extend_schema(
+        parameters=[
+            UPLOAD_ID,
+            OpenApiParameter(
+                "status",
+                str,
+                enum=[choice for choice, _label in OutboxMessage.Status.choices],
+                description=gettext_lazy("Only the messages in this status, e.g. `failed`."),
+            ),
+        ],
+        responses={
+            200: MessageSerializer(many=True),
+            403: FORBIDDEN,
+            404: _error(gettext_lazy("No such upload, or no such page.")),
+        },
     )
-    return paginator.get_paginated_response(MessageSerializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        response = self.list(request, *args, **kwargs)
+        services.record_access(
+            user=request.user, action=AccessLog.Action.API, upload=self.upload, what="messages"
+        )
+        return response
 
 
-upload_create.cls.serializer_class = serializers.Serializer
-upload_messages.cls.serializer_class = MessageSerializer
+upload_messages = UploadMessages.as_view()
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(request, *args, **kwargs):
+    """Any other URL under the app's API prefix: a JSON 404 rather than the site's page."""
+    raise NotFound()

@@ -4,13 +4,40 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from . import selectors, services
 from .models import Arrangement, Kind
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "09:00",
+    }
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as HH:MM (seconds accepted on input)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
+# --- input ------------------------------------------------------------------------------------
 
 
 class RequestInputSerializer(serializers.Serializer):
@@ -20,13 +47,14 @@ class RequestInputSerializer(serializers.Serializer):
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6), required=False, allow_empty=True
     )
-    start_time = serializers.TimeField(required=False, allow_null=True, format="%H:%M")
+    start_time = HourMinuteField(required=False, allow_null=True)
     hours = serializers.DecimalField(
         max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=0, max_value=24
     )
     daily_hours = serializers.DictField(
         child=serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=24),
         required=False,
+        help_text=gettext_lazy("Hours per weekday, keyed by weekday number (0 = Monday)."),
     )
     reason = serializers.CharField(allow_blank=True, max_length=2000, default="")
     is_emergency = serializers.BooleanField(default=False)
@@ -43,13 +71,29 @@ class RequestInputSerializer(serializers.Serializer):
             ) from None
 
 
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class DaySeatSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    center = serializers.IntegerField()
+    booking = serializers.IntegerField()
+    booking_status = serializers.CharField()
+
+
 class DaySerializer(serializers.Serializer):
     date = serializers.DateField()
-    start_time = serializers.TimeField(format="%H:%M", allow_null=True)
-    end_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    start_time = HourMinuteField(allow_null=True)
+    end_time = HourMinuteField(allow_null=True)
     hours = serializers.DecimalField(max_digits=4, decimal_places=1)
     seat = serializers.SerializerMethodField()
 
+    @extend_schema_field(DaySeatSerializer(allow_null=True))
     def get_seat(self, day):
         if not day.booking_id:
             return None
@@ -64,14 +108,26 @@ class DaySerializer(serializers.Serializer):
 
 
 class ArrangementSerializer(serializers.ModelSerializer):
-    approval = serializers.IntegerField(source="approval_id", allow_null=True)
-    cancel_approval = serializers.IntegerField(source="cancel_approval_id", allow_null=True)
+    approval = serializers.IntegerField(
+        source="approval_id",
+        allow_null=True,
+        help_text=gettext_lazy("The approval document's id."),
+    )
+    cancel_approval = serializers.IntegerField(
+        source="cancel_approval_id",
+        allow_null=True,
+        help_text=gettext_lazy("The cancellation's approval document, where one was needed."),
+    )
     kind_display = serializers.CharField(source="get_kind_display")
     status_display = serializers.CharField(source="get_status_display")
-    start_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6))
+    start_time = HourMinuteField(allow_null=True)
+    daily_hours = serializers.DictField(
+        child=serializers.DecimalField(max_digits=4, decimal_places=1)
+    )
     center = serializers.IntegerField(source="center_id", allow_null=True)
     seat = serializers.IntegerField(source="seat_id", allow_null=True)
-    days = serializers.SerializerMethodField()
+    days = DaySerializer(many=True, source="days.all")
 
     class Meta:
         model = Arrangement
@@ -97,10 +153,100 @@ class ArrangementSerializer(serializers.ModelSerializer):
             "seat",
             "days",
         ]
+        read_only_fields = fields
 
-    def get_days(self, arrangement):
-        days = arrangement.days.select_related("booking__seat")
-        return DaySerializer(days, many=True).data
+
+class BoardPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    department = serializers.CharField(allow_blank=True)
+    workplace = serializers.CharField(allow_blank=True)
+    date = serializers.DateField()
+    where = serializers.ChoiceField(choices=["office", "home", "center", "off"])
+    label = serializers.CharField(
+        allow_blank=True, help_text=gettext_lazy("The status's or the holiday's name.")
+    )
+    start = HourMinuteField(allow_null=True)
+    end = HourMinuteField(allow_null=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, allow_blank=True)
+    kind_label = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(
+        allow_blank=True,
+        help_text=gettext_lazy("The arrangement's status, or the seat booking's."),
+    )
+    center = serializers.CharField(allow_blank=True)
+    seat = serializers.CharField(allow_blank=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    holiday = serializers.CharField(allow_blank=True)
+    people = BoardPersonSerializer(many=True)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class WorktimeErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def _messages(**kwargs):
+    return serializers.ListField(child=serializers.CharField(), required=False, **kwargs)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        ]
+    }
+)
+class _NestedMessagesField(serializers.JSONField):
+    """Messages for the whole field, or per item or key of a list or map."""
+
+
+class RequestErrorsSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        required=False, help_text=gettext_lazy("The request body could not be read.")
+    )
+    non_field_errors = _messages()
+    kind = _messages()
+    start_date = _messages()
+    end_date = _messages()
+    weekdays = _NestedMessagesField(required=False)
+    start_time = _messages()
+    hours = _messages()
+    daily_hours = _NestedMessagesField(required=False)
+    reason = _messages()
+    is_emergency = _messages()
+    emergency_reason = _messages()
+    center = _messages()
+    seat = _messages()
+
+
+class CancelErrorsSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)
+    reason = _messages()
+
+
+class BoardErrorsSerializer(serializers.Serializer):
+    date = _messages()
+
+
+FORBIDDEN = OpenApiResponse(
+    WorktimeErrorSerializer, description=gettext_lazy("Not signed in, or not OTP-verified.")
+)
+NOT_FOUND = OpenApiResponse(
+    WorktimeErrorSerializer, description=gettext_lazy("No such request of yours.")
+)
+ID = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="Request id"
+)
 
 
 def _invalid(errors: dict) -> Response:
@@ -111,147 +257,198 @@ def _invalid(errors: dict) -> Response:
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
-@extend_schema(request=RequestInputSerializer, responses=ArrangementSerializer)
-@api_view(["GET", "POST"])
-def requests_view(request):
-    """My flexible-work requests (GET), or a new one (POST → 201, pending)."""
-    if request.method == "GET":
-        items = selectors.arrangements_of(request.user, limit=100)
-        return Response({"results": ArrangementSerializer(items, many=True).data})
-    serializer = RequestInputSerializer(data=request.data)
-    if not serializer.is_valid():
-        return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-    data = dict(serializer.validated_data)
-    from smartcenters.models import Center, Seat
-
-    errors = {}
-    center_id, seat_id = data.pop("center", None), data.pop("seat", None)
-    center = seat = None
-    if center_id is not None:
-        center = Center.objects.filter(pk=center_id, is_active=True).first()
-        if center is None:
-            errors["center"] = [_("No such smart-work center.")]
-    if seat_id is not None:
-        seat = Seat.objects.filter(pk=seat_id, is_active=True).select_related("center").first()
-        if seat is None:
-            errors["seat"] = [_("No such seat.")]
-    if errors:
-        return _invalid(errors)
-    try:
-        arrangement = services.request_arrangement(
-            applicant=request.user,
-            kind=data["kind"],
-            start_date=data["start_date"],
-            end_date=data.get("end_date"),
-            weekdays=data.get("weekdays") or None,
-            start_time=data.get("start_time"),
-            hours=data.get("hours"),
-            daily_hours=data.get("daily_hours") or None,
-            reason=data.get("reason", ""),
-            is_emergency=data.get("is_emergency", False),
-            emergency_reason=data.get("emergency_reason", ""),
-            center=center,
-            seat=seat,
-            client="api",
-        )
-    except services.RequestInvalid as invalid:
-        return _invalid(invalid.errors)
-    return Response(ArrangementSerializer(arrangement).data, status=status.HTTP_201_CREATED)
+# --- views ------------------------------------------------------------------------------------
 
 
-requests_view.cls.serializer_class = ArrangementSerializer
+class RequestListCreate(generics.ListCreateAPIView):
+    """My flexible-work requests (GET, newest first), or a new one (POST)."""
 
+    serializer_class = ArrangementSerializer
 
-@extend_schema(responses=ArrangementSerializer)
-@api_view(["GET"])
-def request_detail(request, pk: int):
-    """One of my requests with its days and seats."""
-    arrangement = get_object_or_404(Arrangement, pk=pk, applicant=request.user)
-    return Response(ArrangementSerializer(arrangement).data)
+    def get_queryset(self):
+        return selectors.arrangements_with_days(self.request.user)
 
+    @extend_schema(
+        description=gettext_lazy("My flexible-work requests, newest first, a page at a time."),
+        responses={
+            200: ArrangementSerializer(many=True),
+            403: FORBIDDEN,
+            404: OpenApiResponse(WorktimeErrorSerializer, description="No such page."),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
-request_detail.cls.serializer_class = ArrangementSerializer
+    @extend_schema(
+        description=gettext_lazy(
+            "Request an arrangement: 201 with the pending request and its approval document."
+        ),
+        request=RequestInputSerializer,
+        responses={
+            201: ArrangementSerializer,
+            400: OpenApiResponse(
+                RequestErrorsSerializer,
+                description=gettext_lazy("Each field's messages, in the request's language."),
+            ),
+            403: FORBIDDEN,
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = RequestInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        data = dict(serializer.validated_data)
+        from smartcenters.models import Center, Seat
 
-
-class CancelInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
-
-
-@extend_schema(request=CancelInputSerializer, responses=ArrangementSerializer)
-@api_view(["POST"])
-def request_cancel(request, pk: int):
-    """Cancel an approved arrangement before it starts (withdraws a pending request)."""
-    arrangement = get_object_or_404(Arrangement, pk=pk, applicant=request.user)
-    serializer = CancelInputSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    try:
-        if arrangement.status == "pending":
-            arrangement = services.withdraw_arrangement(
-                arrangement=arrangement, actor=request.user, client="api"
-            )
-        else:
-            arrangement = services.cancel_arrangement(
-                arrangement=arrangement,
-                actor=request.user,
-                reason=serializer.validated_data["reason"],
+        errors = {}
+        center_id, seat_id = data.pop("center", None), data.pop("seat", None)
+        center = seat = None
+        if center_id is not None:
+            center = Center.objects.filter(pk=center_id, is_active=True).first()
+            if center is None:
+                errors["center"] = [_("No such smart-work center.")]
+        if seat_id is not None:
+            seat = Seat.objects.filter(pk=seat_id, is_active=True).select_related("center").first()
+            if seat is None:
+                errors["seat"] = [_("No such seat.")]
+        if errors:
+            return _invalid(errors)
+        try:
+            arrangement = services.request_arrangement(
+                applicant=request.user,
+                kind=data["kind"],
+                start_date=data["start_date"],
+                end_date=data.get("end_date"),
+                weekdays=data.get("weekdays") or None,
+                start_time=data.get("start_time"),
+                hours=data.get("hours"),
+                daily_hours=data.get("daily_hours") or None,
+                reason=data.get("reason", ""),
+                is_emergency=data.get("is_emergency", False),
+                emergency_reason=data.get("emergency_reason", ""),
+                center=center,
+                seat=seat,
                 client="api",
             )
-    except services.RequestInvalid as invalid:
-        body = _invalid(invalid.errors)
-        return Response(
-            body.data, status=status.HTTP_409_CONFLICT if "__all__" in invalid.errors else 400
-        )
-    arrangement.refresh_from_db()
-    return Response(ArrangementSerializer(arrangement).data)
+        except services.RequestInvalid as invalid:
+            return _invalid(invalid.errors)
+        arrangement = selectors.arrangements_with_days(request.user).get(pk=arrangement.pk)
+        return Response(ArrangementSerializer(arrangement).data, status=status.HTTP_201_CREATED)
 
 
-request_cancel.cls.serializer_class = ArrangementSerializer
+class RequestDetail(generics.RetrieveAPIView):
+    """One of my requests with its days and seats."""
 
+    serializer_class = ArrangementSerializer
 
-class BoardCellSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    where = serializers.CharField()
-    label = serializers.CharField()
-    start = serializers.TimeField(format="%H:%M", allow_null=True)
-    end = serializers.TimeField(format="%H:%M", allow_null=True)
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    center = serializers.CharField()
-    seat = serializers.CharField()
+    def get_queryset(self):
+        return selectors.arrangements_with_days(self.request.user)
 
-
-@extend_schema(responses=BoardCellSerializer(many=True))
-@api_view(["GET"])
-def board(request):
-    """Where each person of my team (or the units I head) works on a day (`?date=YYYY-MM-DD`)."""
-    try:
-        day = (
-            dt.date.fromisoformat(request.query_params.get("date", ""))
-            if request.query_params.get("date")
-            else services.local_today()
-        )
-    except ValueError:
-        return _invalid({"date": [_("Give the date as YYYY-MM-DD.")]})
-    data = selectors.board(request.user, day, day)
-    people = []
-    for row in data["rows"]:
-        person, cell = row["person"], row["cells"][0]
-        people.append(
-            {
-                "id": person.pk,
-                "full_name": person.full_name,
-                "department": str(person.department or ""),
-                "workplace": str(person.workplace or ""),
-                **BoardCellSerializer({"date": day, **cell.__dict__}).data,
-            }
-        )
-    return Response(
-        {
-            "date": day.isoformat(),
-            "people": people,
-            "holiday": services.work_calendar(day, day).holiday_name(day) or "",
-        }
+    @extend_schema(
+        parameters=[ID],
+        responses={200: ArrangementSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
-board.cls.serializer_class = BoardCellSerializer
+class RequestCancel(APIView):
+    """Cancel an approved arrangement before it starts (withdraws a pending request)."""
+
+    serializer_class = CancelInputSerializer
+
+    @extend_schema(
+        parameters=[ID],
+        request=CancelInputSerializer,
+        responses={
+            200: ArrangementSerializer,
+            400: OpenApiResponse(
+                CancelErrorsSerializer,
+                description=gettext_lazy("A reason is needed where cancelling needs approval."),
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                WorktimeErrorSerializer,
+                description=gettext_lazy(
+                    "The request's state does not allow it: already decided, cancelled, "
+                    "started, or a cancellation is already waiting."
+                ),
+            ),
+        },
+    )
+    def post(self, request, pk: int):
+        arrangement = get_object_or_404(Arrangement, pk=pk, applicant=request.user)
+        serializer = CancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            if arrangement.status == "pending":
+                services.withdraw_arrangement(
+                    arrangement=arrangement, actor=request.user, client="api"
+                )
+            else:
+                services.cancel_arrangement(
+                    arrangement=arrangement,
+                    actor=request.user,
+                    reason=serializer.validated_data["reason"],
+                    client="api",
+                )
+        except services.RequestInvalid as invalid:
+            if "__all__" in invalid.errors:
+                detail = " ".join(str(m) for m in invalid.errors["__all__"])
+                return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
+            return _invalid(invalid.errors)
+        arrangement = selectors.arrangements_with_days(request.user).get(pk=pk)
+        return Response(ArrangementSerializer(arrangement).data)
+
+
+class Board(APIView):
+    """Where each person of my team (or the units I head) works on a day."""
+
+    serializer_class = BoardSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                description=gettext_lazy("The day (YYYY-MM-DD); today when left out."),
+            )
+        ],
+        responses={
+            200: BoardSerializer,
+            400: OpenApiResponse(
+                BoardErrorsSerializer, description=gettext_lazy("The date cannot be read.")
+            ),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request):
+        raw = request.query_params.get("date")
+        try:
+            day = dt.date.fromisoformat(raw) if raw else services.local_today()
+        except ValueError:
+            return _invalid({"date": [_("Give the date as YYYY-MM-DD.")]})
+        data = selectors.board(request.user, day, day)
+        people = []
+        for row in data["rows"]:
+            person, cell = row["person"], row["cells"][0]
+            people.append(
+                {
+                    "id": person.pk,
+                    "full_name": person.full_name,
+                    "department": str(person.department or ""),
+                    "workplace": str(person.workplace or ""),
+                    "date": day,
+                    **cell.__dict__,
+                }
+            )
+        holiday = services.work_calendar(day, day).holiday_name(day) or ""
+        return Response(BoardSerializer({"date": day, "holiday": holiday, "people": people}).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(request, *args, **kwargs):
+    """Any other URL under the app's API prefix: a JSON 404 rather than the site's page."""
+    raise NotFound()

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 
 from accounts.models import Department, User
@@ -26,6 +26,21 @@ def arrangements_of(user: User, *, limit: int = 50):
         Arrangement.objects.filter(applicant=user)
         .select_related("center", "seat", "approval")
         .order_by("-start_date", "-pk")[:limit]
+    )
+
+
+def arrangements_with_days(user: User):
+    """The person's arrangements, newest first, with their days and the days' seats."""
+    return (
+        Arrangement.objects.filter(applicant=user)
+        .select_related("center", "seat", "approval")
+        .prefetch_related(
+            Prefetch(
+                "days",
+                queryset=ArrangementDay.objects.select_related("booking__seat").order_by("date"),
+            )
+        )
+        .order_by("-start_date", "-pk")
     )
 
 

@@ -362,20 +362,24 @@ def cancel_arrangement(
     if needs_approval:
         if not reason.strip():
             raise RequestInvalid({"reason": [_("Say why you cancel it.")]})
-        document = approvals.submit(
-            applicant=arrangement.applicant,
-            doc_type=DOC_CANCEL,
-            title=_("Cancel: %(title)s") % {"title": title_for(arrangement, arrangement.applicant)},
-            body=reason,
-            facts=[
-                [_("Kind"), str(arrangement.get_kind_display())],
-                [_("Period"), f"{arrangement.start_date} ~ {arrangement.end_date}"],
-                [_("Reason"), reason],
-            ],
-            subject=arrangement,
-            span_days=arrangement.days.count(),
-            client=client,
-        )
+        try:
+            document = approvals.submit(
+                applicant=arrangement.applicant,
+                doc_type=DOC_CANCEL,
+                title=_("Cancel: %(title)s")
+                % {"title": title_for(arrangement, arrangement.applicant)},
+                body=reason,
+                facts=[
+                    [_("Kind"), str(arrangement.get_kind_display())],
+                    [_("Period"), f"{arrangement.start_date} ~ {arrangement.end_date}"],
+                    [_("Reason"), reason],
+                ],
+                subject=arrangement,
+                span_days=arrangement.days.count(),
+                client=client,
+            )
+        except (approvals.LineError, approvals.AlreadyDecided) as error:
+            raise RequestInvalid({"__all__": [str(error)]}) from None
         arrangement.cancel_approval = document
         arrangement.cancel_status = Arrangement.CancelStatus.PENDING
         arrangement.save(

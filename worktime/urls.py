@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api, views
 
@@ -18,8 +18,10 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
-    path("worktime/requests/", api.requests_view, name="requests"),
-    path("worktime/requests/<int:pk>/", api.request_detail, name="request"),
-    path("worktime/requests/<int:pk>/cancel/", api.request_cancel, name="request_cancel"),
-    path("worktime/board/", api.board, name="board"),
+    path("worktime/requests/", api.RequestListCreate.as_view(), name="requests"),
+    path("worktime/requests/<int:pk>/", api.RequestDetail.as_view(), name="request"),
+    path("worktime/requests/<int:pk>/cancel/", api.RequestCancel.as_view(), name="request_cancel"),
+    path("worktime/board/", api.Board.as_view(), name="board"),
+    # Last: unknown API URLs of the app answer with a JSON 404 too.
+    re_path(r"^worktime/.*/$", api.not_found),
 ]
