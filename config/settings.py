@@ -309,13 +309,18 @@ RPA_STALE_SENDING_SECONDS = env_int("RPA_STALE_SENDING_SECONDS", 15)
 RPA_RETRY_BASE_SECONDS = env_int("RPA_RETRY_BASE_SECONDS", 2)
 RPA_MAX_ATTEMPTS = env_int("RPA_MAX_ATTEMPTS", 8)
 RPA_SELFCHECK_REMINDER_TIMES = [
-    t.strip() for t in env_str("RPA_SELFCHECK_REMINDER_TIMES", "10:00,15:00").split(",") if t.strip()
+    t.strip()
+    for t in env_str("RPA_SELFCHECK_REMINDER_TIMES", "10:00,15:00").split(",")
+    if t.strip()
 ]
 CELERY_BEAT_SCHEDULE.update(
     {
         "rpa-sweep-outbox": {"task": "rpa.tasks.sweep_outbox", "schedule": 30.0},
         "rpa-pull-delivery-reports": {"task": "rpa.tasks.pull_delivery_reports", "schedule": 15.0},
-        "rpa-purge-expired": {"task": "rpa.tasks.purge_expired", "schedule": crontab(minute=40, hour=3)},
+        "rpa-purge-expired": {
+            "task": "rpa.tasks.purge_expired",
+            "schedule": crontab(minute=40, hour=3),
+        },
         **{
             f"rpa-selfcheck-reminders-{_time}": {
                 "task": "rpa.tasks.send_selfcheck_reminders",

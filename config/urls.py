@@ -12,6 +12,8 @@ from accounts import views as accounts_views
 
 from . import views
 
+handler404 = "config.views.not_found"
+
 admin.site.site_header = "Flexwork"
 admin.site.site_title = "Flexwork"
 

@@ -4,7 +4,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 
 
 def _database_answers() -> bool:
@@ -32,3 +34,10 @@ def healthz(request):
     body = {name: ("ok" if up else "down") for name, up in checks.items()}
     body["status"] = "ok" if all(checks.values()) else "degraded"
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (clients parse it), the site's page everywhere else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return page_not_found(request, exception)

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -271,10 +270,3 @@ class UploadMessages(generics.ListAPIView):
 
 
 upload_messages = UploadMessages.as_view()
-
-
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
-def not_found(request, *args, **kwargs):
-    """Any other URL under the app's API prefix: a JSON 404 rather than the site's page."""
-    raise NotFound()

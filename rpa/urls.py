@@ -1,6 +1,6 @@
 """URLs of the rpa app: pages under /rpa/, the API under /api/v1/rpa/, the self-check at /s/."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from . import api, views
 
@@ -24,8 +24,6 @@ api_urlpatterns = [
     path("rpa/uploads/<int:pk>/stop/", api.upload_stop, name="stop"),
     path("rpa/uploads/<int:pk>/resend-failed/", api.upload_resend_failed, name="resend_failed"),
     path("rpa/uploads/<int:pk>/messages/", api.upload_messages, name="messages"),
-    # Last: unknown API URLs of the app answer with a JSON 404 too.
-    re_path(r"^rpa/.*/$", api.not_found),
 ]
 
 root_urlpatterns = [

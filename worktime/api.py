@@ -13,8 +13,6 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -445,10 +443,3 @@ class Board(APIView):
             )
         holiday = services.work_calendar(day, day).holiday_name(day) or ""
         return Response(BoardSerializer({"date": day, "holiday": holiday, "people": people}).data)
-
-
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
-def not_found(request, *args, **kwargs):
-    """Any other URL under the app's API prefix: a JSON 404 rather than the site's page."""
-    raise NotFound()

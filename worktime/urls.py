@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import api, views
 
@@ -22,6 +22,4 @@ api_urlpatterns = [
     path("worktime/requests/<int:pk>/", api.RequestDetail.as_view(), name="request"),
     path("worktime/requests/<int:pk>/cancel/", api.RequestCancel.as_view(), name="request_cancel"),
     path("worktime/board/", api.Board.as_view(), name="board"),
-    # Last: unknown API URLs of the app answer with a JSON 404 too.
-    re_path(r"^worktime/.*/$", api.not_found),
 ]

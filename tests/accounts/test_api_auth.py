@@ -42,3 +42,15 @@ def test_schema_and_docs_are_served_without_outside_assets(client_for, staff_use
     assert schema.status_code == 200
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+@pytest.mark.django_db
+def test_unknown_api_urls_answer_json_404_and_pages_answer_html(client_for, staff_user):
+    client = client_for(staff_user)
+    api = client.get("/api/v1/worktime/requests/not-a-number/")
+    assert api.status_code == 404
+    assert api["Content-Type"] == "application/json"
+    assert api.json()["detail"]
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
