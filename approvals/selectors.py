@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -123,4 +124,18 @@ def document_detail(*, user: User, document_id: int) -> DocumentDetail:
 def absences_of(user: User) -> QuerySet:
     return (
         Absence.objects.filter(approver=user).select_related("substitute").order_by("-start_date")
+    )
+
+
+def pending_document_for(subject, *, doc_type: str) -> Document | None:
+    """The document of this type still waiting for a decision about `subject`, if any."""
+    return (
+        Document.objects.filter(
+            doc_type__code=doc_type,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            status=Document.Status.PENDING,
+        )
+        .order_by("-pk")
+        .first()
     )

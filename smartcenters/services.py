@@ -4,6 +4,7 @@ The no-double-booking guarantee is PostgreSQL's (two exclusion constraints on `B
 checks here only produce friendly messages, and the constraint violations become domain errors.
 """
 
+import contextlib
 from datetime import date as Date
 from datetime import datetime
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
 from accounts.roles import is_admin
+from approvals import selectors as approval_selectors
+from approvals import services as approvals
 
 from . import rules, selectors
 from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
@@ -202,9 +205,12 @@ def book_seat(
             with transaction.atomic():
                 if enforce_rules:
                     _check_active_limit(user=user, now=now, rules_row=rules_row)
-                return Booking.objects.create(
+                booking = Booking.objects.create(
                     user=user, seat=seat, date=date, slot=slot, status=status, origin=origin
                 )
+                if seat.center.needs_approval and origin == Booking.Origin.SELF:
+                    _submit_for_approval(booking)
+                return booking
         except IntegrityError as exc:
             constraint = _violated_constraint(exc)
             if constraint == SEAT_CONSTRAINT:
@@ -220,6 +226,43 @@ def book_seat(
             if _pgcode(exc) != DEADLOCK_DETECTED or attempt == DEADLOCK_RETRIES:
                 raise
     raise AssertionError("unreachable")
+
+
+# The approval document type of bookings at centers that need approval.
+APPROVAL_TYPE = "smartcenters.booking"
+
+
+def _submit_for_approval(booking: Booking) -> None:
+    """Route a held booking to the holder's approver; it is confirmed or released on the outcome."""
+    try:
+        approvals.submit(
+            applicant=booking.user,
+            doc_type=APPROVAL_TYPE,
+            title=_("Seat booking: %(seat)s on %(day)s (%(slot)s)") % _describe(booking),
+            facts=[
+                [_("Center"), booking.seat.center.name],
+                [_("Seat"), booking.seat.label],
+                [_("Date"), formats.date_format(booking.date, "SHORT_DATE_FORMAT")],
+                [_("Time"), booking.get_slot_display()],
+            ],
+            subject=booking,
+        )
+    except approvals.LineError as exc:
+        raise BookingRuleError("non_field_errors", exc.messages[0]) from None
+
+
+def on_document_decided(sender, document, outcome, **kwargs) -> None:
+    """Follow the approval of a held booking, inside the deciding transaction."""
+    if document.doc_type.code != APPROVAL_TYPE or document.subject_id is None:
+        return
+    booking = Booking.objects.filter(pk=document.subject_id).first()
+    if booking is None or booking.status != Booking.Status.HELD:
+        return  # cancelled meanwhile: nothing to follow
+    # The approvals app tells the applicant the outcome.
+    if outcome == "approved":
+        confirm_booking(booking=booking)
+    else:
+        release_booking(booking=booking, reason=outcome, notify_holder=False)
 
 
 def _lock(booking: Booking) -> Booking:
@@ -295,6 +338,11 @@ def cancel_booking(
         booking.cancelled_at = now
         booking.end_reason = reason[:200]
         booking.save(update_fields=["status", "cancelled_at", "end_reason"])
+        pending = approval_selectors.pending_document_for(booking, doc_type=APPROVAL_TYPE)
+        if pending is not None and booking.user_id == actor.pk:
+            # Cancelling a booking that waits for approval takes the request back (회수).
+            with contextlib.suppress(approvals.AlreadyDecided):
+                approvals.withdraw(document=pending, actor=actor)
         if booking.user_id != actor.pk:
             notify(
                 recipient=booking.user,

@@ -9,10 +9,7 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Flexible work")
 
     def ready(self) -> None:
-        try:
-            from approvals.signals import document_decided, document_resubmitted
-        except ImportError:  # the approvals app is not installed yet
-            return
+        from approvals.signals import document_decided, document_resubmitted
 
         from . import services
 

@@ -112,13 +112,6 @@ def test_an_inactive_seat_or_center_cannot_be_booked():
         book(seat=SeatFactory(center=CenterFactory(is_active=False)))
 
 
-def test_a_center_that_needs_approval_holds_self_bookings():
-    seat = SeatFactory(center=CenterFactory(needs_approval=True))
-    booking = book(seat=seat)
-    assert booking.status == Booking.Status.HELD
-    assert services.confirm_booking(booking=booking).status == Booking.Status.CONFIRMED
-
-
 def test_a_held_booking_for_a_pending_request_keeps_the_seat():
     seat = SeatFactory()
     held = book(seat=seat, status="held", origin="arrangement")
