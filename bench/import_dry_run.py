@@ -39,7 +39,14 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from rpa.importer import read_sheet  # noqa: E402
 
-DEFAULT_FILE = Path("/work/shared/data/case-sheets/large-50k.xlsx")
+# The shared samples sit beside the checkout (CASE_SHEETS_DIR overrides).
+DEFAULT_FILE = (
+    Path(
+        os.environ.get("CASE_SHEETS_DIR")
+        or Path(__file__).resolve().parents[2] / "shared/data/case-sheets"
+    )
+    / "large-50k.xlsx"
+)
 
 
 def cpu_model() -> str:

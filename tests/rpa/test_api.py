@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +10,8 @@ from tests.rpa.factories import result_row, sheet
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path("/work/shared/data/case-sheets")
+from tests.samples import SAMPLES  # noqa: E402
+
 SAMPLE_NAMES = sorted(
     p.name for p in SAMPLES.glob("*") if not p.name.endswith(".json") and "large" not in p.name
 )

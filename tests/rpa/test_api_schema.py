@@ -1,7 +1,5 @@
 """Every answer of the health team's API is what the OpenAPI schema documents."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
@@ -13,7 +11,8 @@ from tests.security.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path("/work/shared/data/case-sheets")
+from tests.samples import SAMPLES  # noqa: E402
+
 UPLOADS = "/api/v1/rpa/uploads/"
 UPLOAD = "/api/v1/rpa/uploads/{id}/"
 MESSAGES = "/api/v1/rpa/uploads/{id}/messages/"

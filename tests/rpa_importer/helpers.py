@@ -3,12 +3,12 @@
 import datetime
 import io
 import json
-from pathlib import Path
 
 from django.core.management import call_command
 from openpyxl import Workbook
 
-SAMPLES = Path("/work/shared/data/case-sheets")
+from tests.samples import SAMPLES  # noqa: F401  (re-exported for the tests)
+
 HEADER = [
     "연번",
     "성명",
