@@ -1,9 +1,16 @@
 """50,000 messages from confirmation to the last one accepted by the simulator (--latency-ms 50).
 
 Runs with 1, 2 and 4 worker processes and prints the figures and the machine. Uses the
-database and Redis of DATABASE_URL / REDIS_URL (run `make setup` first).
+database and Redis of DATABASE_URL / REDIS_URL (migrated at the start).
+
+    .venv/bin/python bench/send_50k.py [--quick] [--messages 50000] [--workers 1,2,4]
+                                       [--timeout 300]
+
+--quick sends 5,000 messages with 1 and 4 workers. Each worker count gives up after --timeout
+seconds (reported as a failure), so the run is bounded.
 """
 
+import argparse
 import os
 import platform
 import socket
@@ -21,6 +28,21 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 COUNT = int(os.environ.get("BENCH_MESSAGES", "50000"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1,2,4").split(",")]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5,000 messages, 1 and 4 workers")
+    parser.add_argument("--messages", type=int, default=None)
+    parser.add_argument("--workers", default=None, help="comma-separated worker counts")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per worker count")
+    args = parser.parse_args()
+    if args.messages is None:
+        args.messages = 5000 if args.quick else COUNT
+    if args.workers is None:
+        args.workers = "1,4" if args.quick else ",".join(map(str, WORKERS))
+    args.workers = [int(n) for n in args.workers.split(",")]
+    return args
 
 
 def free_port() -> int:
@@ -52,6 +74,8 @@ def machine() -> str:
 
 
 def main() -> int:
+    args = parse_args()
+    count = args.messages
     port = free_port()
     record = Path(tempfile.mkdtemp(prefix="bench-sms-")) / "record.jsonl"
     url = f"http://127.0.0.1:{port}"
@@ -60,6 +84,9 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -88,15 +115,16 @@ def main() -> int:
     )
     wait_port(port)
     print(f"machine: {machine()}")
-    print(f"messages: {COUNT}, gateway latency 50 ms a request, batches of 1,000")
+    print(f"messages: {count}, gateway latency 50 ms a request, batches of 1,000")
+    failed = False
     try:
-        for workers in WORKERS:
+        for workers in args.workers:
             upload = Upload.objects.create(
                 uploaded_by=user,
                 original_name="bench.xlsx",
                 sha256=uuid.uuid4().hex,
                 day=timezone.localdate(),
-                summary={"rows": COUNT, "valid": COUNT},
+                summary={"rows": count, "valid": count},
             )
             kinds = ["negative", "positive", "inconclusive"]
             Recipient.objects.bulk_create(
@@ -118,7 +146,7 @@ def main() -> int:
                             start=None,
                         ),
                     )
-                    for n in range(COUNT)
+                    for n in range(count)
                 ),
                 batch_size=5000,
             )
@@ -144,7 +172,12 @@ def main() -> int:
                 env={**os.environ, "RPA_SEND_PARALLELISM": str(max(workers, 4))},
                 start_new_session=True,
             )
+            deadline = time.monotonic() + 60
             while not app.control.ping(destination=[name], timeout=0.5):
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    os.killpg(worker.pid, 9)
+                    print(f"workers={workers}: the Celery worker did not start")
+                    return 1
                 time.sleep(0.2)
             lines_before = sum(1 for _ in record.open()) if record.exists() else 0
             started = time.perf_counter()
@@ -153,8 +186,12 @@ def main() -> int:
             pending = OutboxMessage.objects.filter(
                 upload=upload, status__in=("queued", "sending", "unknown")
             )
-            while pending.exists():
+            deadline = time.monotonic() + args.timeout
+            while pending.exists() and time.monotonic() < deadline:
                 time.sleep(0.2)
+            if pending.exists():
+                failed = True
+                print(f"workers={workers}: not finished after {args.timeout:.0f} s")
             elapsed = time.perf_counter() - started
             lines = sum(1 for _ in record.open()) - lines_before
             print(
@@ -162,14 +199,18 @@ def main() -> int:
                 f"{elapsed:.1f} s ({queued / elapsed:,.0f} messages/s); simulator recorded {lines}"
             )
             worker.terminate()
-            worker.wait(timeout=60)
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, 9)
+                worker.wait()
             OutboxMessage.objects.filter(upload=upload).delete()
             Recipient.objects.filter(upload=upload).delete()
             upload.delete()
     finally:
         simulator.terminate()
         simulator.wait(timeout=10)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
