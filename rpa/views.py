@@ -115,9 +115,13 @@ def confirm(request, pk: int):
 
 def _progress_context(upload: Upload) -> dict:
     counts = selectors.message_counts(upload)
+    total = counts["total"]
+    waiting = counts["queued"] + counts["sending"]
     return {
         "upload": upload,
         "counts": counts,
+        # Share of the batch that has left the queue (sent, delivered, failed or stopped).
+        "percent": 100 * (total - waiting) // total if total else 100,
         "finished": selectors.is_finished(counts),
         "failures": selectors.failures(upload),
     }

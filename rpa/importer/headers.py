@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 NAME = "name"
 PHONE = "phone"
 BIRTH_DATE = "birth_date"
@@ -15,6 +17,17 @@ QUARANTINE_START = "quarantine_start"
 QUARANTINE_END = "quarantine_end"
 FIELDS = (NAME, PHONE, BIRTH_DATE, TEST_DATE, RESULT, CATEGORY, QUARANTINE_START, QUARANTINE_END)
 REQUIRED_FIELDS = (NAME, PHONE)
+# What the health team calls each field, for messages and the preview.
+FIELD_LABELS = {
+    NAME: _("Name"),
+    PHONE: _("Mobile phone"),
+    BIRTH_DATE: _("Birth date"),
+    TEST_DATE: _("Test date"),
+    RESULT: _("Result"),
+    CATEGORY: _("Category"),
+    QUARANTINE_START: _("Quarantine start"),
+    QUARANTINE_END: _("Quarantine end"),
+}
 # Columns that only number the rows: neither a field nor a note.
 SERIAL = "_serial"
 

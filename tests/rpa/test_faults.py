@@ -94,7 +94,16 @@ def test_worker_killed_mid_batch_sends_each_row_exactly_once(
         )
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
-        assert messages.filter(status="sending").exists()
+        in_flight = {
+            str(c) for c in messages.filter(status="sending").values_list("client_id", flat=True)
+        }
+        assert in_flight
+        # The gateway finishes the request the dead worker was waiting on (latency 400 ms).
+        time.sleep(1)
+        before_restart = gateway.lines()
+        assert 0 < len(before_restart) < 3000, "the kill did not land in the middle of the send"
+        # Mid-send: the gateway accepted messages whose answer the killed worker never read.
+        assert in_flight & {line["client_id"] for line in before_restart}
 
         second = start_worker(gateway.url, f"faults-b-{os.getpid()}@localhost")
         wait_until_answers(app, f"faults-b-{os.getpid()}@localhost")
@@ -106,6 +115,7 @@ def test_worker_killed_mid_batch_sends_each_row_exactly_once(
         wait_for(all_sent, timeout=180, interval=2)
         time.sleep(1)
         assert set(messages.values_list("status", flat=True)) <= {"sent", "delivered"}
+        assert len(gateway.lines()) > len(before_restart), "nothing was sent after the restart"
         received = Counter(line["to"] for line in gateway.lines())
         assert len(received) == 3000
         assert set(received.values()) == {1}

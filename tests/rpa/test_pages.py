@@ -60,6 +60,8 @@ def test_rejected_filter_lists_only_rejected_rows_with_reason(client_for, health
     )
     text = page.content.decode()
     assert "잘못된번호" in text and "바른사람" not in text
+    # The reason names the field in the team's words, not the code's.
+    assert "<strong>휴대전화</strong>" in text and "<strong>phone</strong>" not in text
 
 
 def test_sheet_download_adds_status_and_neutralises_formulas(client_for, health_user):
@@ -82,6 +84,9 @@ def test_confirm_page_flow_queues_and_shows_progress(client_for, health_user, te
     assert response.status_code == 302
     progress = client.get(reverse("rpa:progress", args=[upload.pk]))
     assert b'data-count="queued">2<' in progress.content
+    assert progress.context["percent"] == 0  # nothing has left the queue yet
+    upload.messages.filter(pk=upload.messages.first().pk).update(status="sent")
+    assert client.get(reverse("rpa:progress", args=[upload.pk])).context["percent"] == 50
     partial = client.get(reverse("rpa:progress", args=[upload.pk]), HTTP_HX_REQUEST="true")
     assert b"hx-trigger" in partial.content
 
