@@ -1,10 +1,12 @@
 """Approval pages: server time and transfer size of the inbox and a document with 50 waiting items.
 
-    .venv/bin/python bench/approval_pages.py [--requests 50] [--no-lighthouse]
+    .venv/bin/python bench/approval_pages.py [--requests 50] [--no-lighthouse] [--quick]
 
-Uses its own database, flexwork_bench_approvals (or BENCH_DATABASE_URL): creates and migrates
-it, seeds a manager (bench-lead) whose team has 50 documents waiting for them, collects static files and starts gunicorn on a free 127.0.0.1 port. It then signs in as a
-browser does (password, then a TOTP code computed from the manager's device), and measures:
+Uses its own database, flexwork_bench_approvals (or BENCH_APPROVALS_DATABASE_URL): creates and
+migrates it, seeds a manager (bench-lead) whose team has 50 documents waiting for them, collects
+static files and starts gunicorn (2 workers, DEBUG off) on a free 127.0.0.1 port. It then signs
+in as a browser does (password, then a TOTP code computed from the manager's device), and
+measures:
   - response time (median and p95 over --requests GETs, one at a time) of /approvals/, of one
     document page and, as the reference measured in the same run, of /healthz;
   - transfer size: HTML bytes and gzip bytes, and the same for the page's CSS and JS files.
@@ -250,41 +252,57 @@ def lighthouse_ready() -> str:
     return "" if LIGHTHOUSE.exists() else "lighthouse not found after npm install"
 
 
-def lighthouse(url: str, cookie: str) -> dict:
+def lighthouse(url: str, cookie: str, attempts: int = 2) -> dict:
+    """Lighthouse's mobile scores of one page; a second attempt if Chromium fails to start."""
     import json
 
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            [
-                str(LIGHTHOUSE),
-                url,
-                "--quiet",
-                "--form-factor=mobile",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-                f"--extra-headers={json.dumps({'Cookie': cookie})}",
-                "--only-categories=performance,accessibility,best-practices",
-                "--output=json",
-                f"--output-path={out.name}",
-            ],
-            check=True,
-            timeout=240,
-            env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        report = json.loads(Path(out.name).read_text())
-    return {key: round(value["score"] * 100) for key, value in report["categories"].items()}
+    for attempt in range(1, attempts + 1):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            run = subprocess.run(
+                [
+                    str(LIGHTHOUSE),
+                    url,
+                    "--quiet",
+                    "--form-factor=mobile",
+                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                    f"--extra-headers={json.dumps({'Cookie': cookie})}",
+                    "--only-categories=performance,accessibility,best-practices",
+                    "--output=json",
+                    f"--output-path={out.name}",
+                ],
+                timeout=240,
+                env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            if run.returncode == 0:
+                report = json.loads(Path(out.name).read_text())
+                break
+        if attempt == attempts:
+            last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+            raise subprocess.SubprocessError(f"exit {run.returncode}: {last[:300]}")
+    scores = {key: round(value["score"] * 100) for key, value in report["categories"].items()}
+    final = report.get("finalDisplayedUrl") or report.get("finalUrl") or url
+    if final.rstrip("/") != url.rstrip("/"):
+        raise ValueError(f"Lighthouse was sent on to {final}: the signed-in session did not hold")
+    return scores
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="GETs per page for the timings")
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="20 GETs a page, no Lighthouse")
     args = parser.parse_args()
+    if args.quick:
+        args.requests = min(args.requests, 20)
+        args.no_lighthouse = True
 
     env = dict(os.environ)
-    env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB
+    env["DATABASE_URL"] = os.environ.get("BENCH_APPROVALS_DATABASE_URL") or DEFAULT_DB
     env["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    env["DJANGO_DEBUG"] = "0"
     env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.setdefault("LOG_LEVEL", "WARNING")
@@ -332,7 +350,7 @@ def main() -> int:
                 f"(gzip {s['html_gz'] + s['css_gz'] + s['js_gz']:,})"
             )
         if args.no_lighthouse:
-            print("\nLighthouse: skipped (--no-lighthouse)")
+            print("\nLighthouse: skipped (--no-lighthouse or --quick)")
         elif reason := lighthouse_ready():
             print(f"\nLighthouse: not run: {reason}")
         else:
@@ -344,7 +362,9 @@ def main() -> int:
                 try:
                     scores = lighthouse(f"{base}{path}", cookie)
                 except (subprocess.SubprocessError, OSError, ValueError, KeyError) as exc:
-                    print(f"  {label:9} {path}: Lighthouse failed ({exc.__class__.__name__})")
+                    print(
+                        f"  {label:9} {path}: Lighthouse failed ({exc.__class__.__name__}: {exc})"
+                    )
                     continue
                 verdict = (
                     "met"
