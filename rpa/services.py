@@ -549,6 +549,13 @@ def pull_delivery_reports() -> int:
     """Read the gateway's delivery reports from the stored cursor; returns how many applied."""
     GatewayCursor.objects.get_or_create(name="reports")
     applied = 0
+    # A report can come before the send's outcome is written: the message is still `sending`
+    # (a worker holds it while it records the answer: the update waits for that, then
+    # applies) or `unknown` (the answer was lost). Skipping it would lose the report for good,
+    # since the cursor moves on. If it was the upload's last pending message, nobody else
+    # would mark the upload done.
+    reportable = (Status.SENT, Status.UNKNOWN, Status.SENDING)
+    settled_uploads: set[int] = set()
     with transaction.atomic():
         cursor_row = (
             GatewayCursor.objects.select_for_update(skip_locked=True).filter(name="reports").first()
@@ -565,13 +572,19 @@ def pull_delivery_reports() -> int:
             delivered = [r["client_id"] for r in reports if r.get("status") == "delivered"]
             failed = [r for r in reports if r.get("status") == "failed"]
             now = timezone.now()
+            settled_uploads.update(
+                OutboxMessage.objects.filter(
+                    client_id__in=delivered + [r["client_id"] for r in failed],
+                    status__in=(Status.UNKNOWN, Status.SENDING),
+                ).values_list("upload_id", flat=True)
+            )
             if delivered:
                 applied += OutboxMessage.objects.filter(
-                    client_id__in=delivered, status__in=(Status.SENT, Status.UNKNOWN)
+                    client_id__in=delivered, status__in=reportable
                 ).update(status=Status.DELIVERED, delivered_at=now, updated_at=now)
             for report in failed:
                 applied += OutboxMessage.objects.filter(
-                    client_id=report["client_id"], status__in=(Status.SENT, Status.UNKNOWN)
+                    client_id=report["client_id"], status__in=reportable
                 ).update(
                     status=Status.FAILED,
                     failure_reason=str(report.get("reason") or "")[:255],
@@ -579,6 +592,7 @@ def pull_delivery_reports() -> int:
                 )
             cursor_row.position = position
             cursor_row.save(update_fields=["position"])
+    _finish_uploads(settled_uploads)
     return applied
 
 

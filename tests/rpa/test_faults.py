@@ -92,6 +92,9 @@ def test_worker_killed_mid_batch_sends_each_row_exactly_once(
             timeout=60,
             interval=0.05,
         )
+        # The batch just claimed goes out within milliseconds and is answered after 400 ms:
+        # kill while its request is surely in flight, not between the claim and the request.
+        time.sleep(0.2)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         in_flight = {
