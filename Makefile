@@ -59,7 +59,7 @@ test-faults: venv messages static
 	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m faults $(PYTEST_ARGS); status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	bash bench/run_all.sh
 
 clean:
 	rm -rf $(VENV) staticfiles var

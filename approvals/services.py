@@ -446,21 +446,34 @@ def _close(document: Document, status: str, steps: list[ApprovalStep], now) -> N
     document.save(update_fields=["status", "decided_at"])
 
 
-@transaction.atomic
-def approve(*, document: Document, actor: User, comment: str = "", client: str = "web") -> Document:
-    """Approve the step waiting for `actor` (or for the person they stand in for)."""
+def _decide(document: Document, actor: User, status: str, kind: str, *, comment: str, client: str):
+    """Lock the document, decide the step waiting for `actor` and record it in the history."""
     document = _lock(document)
     steps = _round_steps(document)
     step, acting_for = _step_for(document, steps, actor)
     now = timezone.now()
-    _decide_step(step, actor, acting_for, ApprovalStep.Status.APPROVED, now)
+    _decide_step(step, actor, acting_for, status, now)
     _record(
         document,
-        kind=Action.Kind.APPROVED,
+        kind=kind,
         actor=actor,
         capacity=_capacity(step),
         step=step,
         acting_for=acting_for,
+        comment=comment,
+        client=client,
+    )
+    return document, steps, step, now
+
+
+@transaction.atomic
+def approve(*, document: Document, actor: User, comment: str = "", client: str = "web") -> Document:
+    """Approve the step waiting for `actor` (or for the person they stand in for)."""
+    document, steps, step, now = _decide(
+        document,
+        actor,
+        ApprovalStep.Status.APPROVED,
+        Action.Kind.APPROVED,
         comment=(comment or "").strip(),
         client=client,
     )
@@ -482,18 +495,11 @@ def return_(*, document: Document, actor: User, reason: str, client: str = "web"
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the document is returned.")})
-    document = _lock(document)
-    steps = _round_steps(document)
-    step, acting_for = _step_for(document, steps, actor)
-    now = timezone.now()
-    _decide_step(step, actor, acting_for, ApprovalStep.Status.RETURNED, now)
-    _record(
+    document, steps, _step, now = _decide(
         document,
-        kind=Action.Kind.RETURNED,
-        actor=actor,
-        capacity=_capacity(step),
-        step=step,
-        acting_for=acting_for,
+        actor,
+        ApprovalStep.Status.RETURNED,
+        Action.Kind.RETURNED,
         comment=reason,
         client=client,
     )

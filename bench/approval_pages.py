@@ -17,7 +17,6 @@ If Lighthouse 12 is in var/tools (or `npm install --prefix var/tools lighthouse@
 import argparse
 import gzip
 import os
-import platform
 import re
 import signal
 import socket
@@ -28,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import free_port, machine  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/flexwork_bench_approvals"
 PASSWORD = "bench-approvals-2026"
@@ -35,28 +36,6 @@ WAITING = 50
 CHROMIUM = Path("/usr/bin/chromium")
 TOOLS = ROOT / "var" / "tools"
 LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}, {platform.system()}; "
-        f"load average before the run {load}"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seed() -> tuple[str, int]:

@@ -13,10 +13,8 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,30 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+from benchlib import free_port, machine  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/flexwork_bench_booking"
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}, {platform.system()}; "
-        f"load average before the run {load}"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare_database(people: int) -> list[str]:

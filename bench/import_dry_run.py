@@ -34,6 +34,7 @@ import django  # noqa: E402
 django.setup()
 
 import python_calamine  # noqa: E402
+from benchlib import cpu_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
@@ -47,16 +48,6 @@ DEFAULT_FILE = (
     )
     / "large-50k.xlsx"
 )
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def read_calamine(path: Path) -> int:

@@ -18,6 +18,7 @@ status=0
 summary=()
 for script in bench/*.py; do
   name=$(basename "$script" .py)
+  [ "$name" = benchlib ] && continue  # shared helpers, not a benchmark
   args=()
   if [ -n "$QUICK" ] && grep -q -- '"--quick"' "$script"; then
     args=(--quick)

@@ -12,7 +12,6 @@ seconds (reported as a failure), so the run is bounded.
 
 import argparse
 import os
-import platform
 import socket
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from benchlib import free_port, machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,12 +46,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_port(port: int) -> None:
     for _ in range(200):
         try:
@@ -59,18 +54,6 @@ def wait_port(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("simulator did not start")
-
-
-def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model or platform.processor()} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
 
 
 def main() -> int:
