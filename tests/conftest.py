@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -25,7 +26,10 @@ def _plain_http_and_fast_hashing(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # The live server serves static files from the apps' folders, under their plain names.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:
@@ -87,6 +91,32 @@ def client_for(client):
     return make
 
 
+def worker_command(hostname: str, concurrency: int = 2) -> list[str]:
+    """The command line of a real Celery worker for tests: quiet, no gossip, named `hostname`."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        "--loglevel=WARNING",
+        "--without-heartbeat",
+        "--without-mingle",
+        "--without-gossip",
+        "-n",
+        hostname,
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery -A config worker` against the test database and the test Redis database."""
@@ -98,26 +128,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     env["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     app.connection_for_write().default_channel.client.flushdb()
     hostname = f"test-{os.getpid()}@localhost"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=2",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            hostname,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    process = subprocess.Popen(worker_command(hostname), cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         replies = app.control.ping(destination=[hostname], timeout=0.5)
@@ -136,7 +147,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         process.kill()
 
 
-def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1, what: str = "condition"):
     """Poll until predicate() is truthy; return its value or fail with the timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -144,7 +155,7 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
+    raise AssertionError(f"{what} not met within {timeout} s")
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -9,34 +9,19 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import redis as redis_lib
 from django.db import connection
 
+from tests.conftest import free_port, wait_for, worker_command
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def db_url() -> str:
     return f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
-
-
-def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 def point_broker_at(app, url: str) -> None:
@@ -126,11 +111,8 @@ class Processes:
         )
 
     def worker(self, name: str, env: dict, concurrency: int = 2) -> subprocess.Popen:
-        return self.celery(
-            "worker", "--pool=prefork", f"--concurrency={concurrency}", "--loglevel=WARNING",
-            "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", name,
-            env=env, log=name.split("@")[0],
-        )  # fmt: skip
+        full_env = {**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0", **env}
+        return self._spawn(worker_command(name, concurrency), env=full_env, log=name.split("@")[0])
 
     def log(self, name: str) -> str:
         path = self.workdir / f"{name}.log"

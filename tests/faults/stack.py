@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,24 +21,10 @@ import pytest
 import redis
 from django.db import connection
 
+from tests.conftest import free_port, wait_for, worker_command
+
 ROOT = Path(__file__).resolve().parents[2]
 PENDING = ("queued", "sending", "unknown")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.2, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what} not met within {timeout} s")
 
 
 def stop_process(process: subprocess.Popen | None, sig=signal.SIGTERM, timeout: float = 20):
@@ -194,22 +179,7 @@ class Stack:
     def start_worker(self, name: str, concurrency: int = 2) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "--loglevel=WARNING",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-                "-n",
-                f"{name}@localhost",
-            ],
+            worker_command(f"{name}@localhost", concurrency),
             cwd=ROOT,
             env=self.env(),
             stdout=log,

@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -12,8 +11,8 @@ from django.db import connection
 
 from rpa import services
 from rpa.models import OutboxMessage
-from tests.conftest import ROOT, wait_for
-from tests.rpa.conftest import SIM_DIR, Simulator, free_port, start_simulator
+from tests.conftest import ROOT, free_port, wait_for, worker_command
+from tests.rpa.conftest import SIM_DIR, Simulator, start_simulator
 from tests.rpa.factories import results_sheet, upload_sheet
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -29,22 +28,7 @@ def start_worker(gateway_url: str, name: str) -> subprocess.Popen:
         RPA_STALE_SENDING_SECONDS="3",
     )
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=2",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            name,
-        ],
+        worker_command(name),
         cwd=ROOT,
         env=env,
         start_new_session=True,
