@@ -368,9 +368,11 @@ def send_claimed(ids: list[int]) -> float | None:
                 attempts=F("attempts") - 1,
                 next_attempt_at=timezone.now() + datetime.timedelta(seconds=limited.retry_after),
             )
+            _hold_back_stopped(row_ids)
             return limited.retry_after
         except gateway.GatewayUnavailable as error:
             _retry_later(rows, str(error))
+            _hold_back_stopped(row_ids)
             logger.warning("gateway unavailable for %s messages: %s", len(rows), error)
             return None
         except gateway.OutcomeUnknown as error:
@@ -382,8 +384,32 @@ def send_claimed(ids: list[int]) -> float | None:
             logger.warning("outcome unknown for %s messages: %s", len(rows), error)
             return None
         _record_results(rows, results)
+        _hold_back_stopped(row_ids)
     _finish_uploads(upload_ids)
     return None
+
+
+def _hold_back_stopped(ids: list[int]) -> None:
+    """Messages that went back to the queue of an upload stopped meanwhile are stopped too.
+
+    Their uploads are read FOR SHARE: a concurrent stop either committed first and is seen
+    here, or waits for this transaction and then finds these messages queued and stops them.
+    Without this they would sit queued, skipped by every claim, until the beat's sweep.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, status FROM rpa_upload WHERE id IN "
+            "(SELECT DISTINCT upload_id FROM rpa_outboxmessage WHERE id = ANY(%s)) "
+            "ORDER BY id FOR SHARE",
+            [list(ids)],
+        )
+        stopped = [pk for pk, status in cursor.fetchall() if status == Upload.Status.STOPPED]
+    if stopped:
+        _stop_queued(
+            OutboxMessage.objects.filter(pk__in=ids, upload_id__in=stopped).exclude(
+                kind=MessageKind.REMINDER
+            )
+        )
 
 
 def _record_results(rows: list[dict], results: list[gateway.SendResult]) -> None:
@@ -507,14 +533,11 @@ def reconcile_uncertain(limit: int = 1000) -> int:
                 )
         if unsent:
             # The gateway never accepted them: sending again is the first text, not a second.
-            OutboxMessage.objects.filter(pk__in=[row["id"] for row in unsent]).update(
+            unsent_ids = [row["id"] for row in unsent]
+            OutboxMessage.objects.filter(pk__in=unsent_ids).update(
                 status=Status.QUEUED, next_attempt_at=now, updated_at=now
             )
-            _stop_queued(
-                OutboxMessage.objects.filter(
-                    pk__in=[row["id"] for row in unsent], upload__status=Upload.Status.STOPPED
-                ).exclude(kind=MessageKind.REMINDER)
-            )
+            _hold_back_stopped(unsent_ids)
         settled = len(rows)
     _finish_uploads({row["upload_id"] for row in rows})
     logger.info("reconciled %s messages: %s accepted earlier", settled, len(accepted))
