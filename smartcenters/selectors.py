@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import rules
@@ -132,52 +133,83 @@ def centers_near(*, latitude: float, longitude: float) -> list[tuple[Center, flo
     return sorted(found, key=lambda pair: pair[1])
 
 
+def _columns(model, alias: str) -> tuple[list[str], str]:
+    fields = [f.attname for f in model._meta.concrete_fields]
+    return fields, ", ".join(f'{alias}."{f}"' for f in fields)
+
+
+SEAT_FIELDS, SEAT_COLUMNS = _columns(Seat, "s")
+CENTER_FIELDS, CENTER_COLUMNS = _columns(Center, "c")
+RULES_FIELDS, RULES_COLUMNS = _columns(BookingRules, "r")
+# SQL conditions on the booking hot path (booking, and the offer of the nearest free seat),
+# written by hand because the ORM's compiling of them cost more than PostgreSQL's work. Only
+# table and column names are interpolated; values are the parameters %(date)s, %(slots)s
+# (the overlapping slots) and %(active)s (the active statuses).
+SEAT_HELD_SQL = f"""EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.seat_id = s.id
+    AND b.date = %(date)s AND b.slot = ANY(%(slots)s) AND b.status = ANY(%(active)s))"""  # noqa: S608
+CENTER_CLOSED_SQL = f"""EXISTS (SELECT 1 FROM {CenterClosure._meta.db_table} k
+    WHERE k.center_id = c.id AND k.starts_on <= %(date)s AND k.ends_on >= %(date)s)"""  # noqa: S608
+SEATS_WITH_CENTERS_SQL = (
+    f"{Seat._meta.db_table} s JOIN {Center._meta.db_table} c ON c.id = s.center_id"
+)
+FREE_SEATS_SQL = f"""
+    SELECT {SEAT_COLUMNS}, {CENTER_COLUMNS} FROM {SEATS_WITH_CENTERS_SQL}
+     WHERE s.is_active AND c.is_active AND NOT {SEAT_HELD_SQL} AND NOT {CENTER_CLOSED_SQL}
+"""  # noqa: S608
+
+
+def overlap_params(day: date, slot: str) -> dict:
+    return {
+        "date": day,
+        "slots": list(rules.overlapping_slots(slot)),
+        "active": list(Booking.ACTIVE_STATUSES),
+    }
+
+
+def seat_from_row(values) -> Seat:
+    """A seat with its center from an iterator over SEAT_COLUMNS then CENTER_COLUMNS."""
+    seat = Seat.from_db(connection.alias, SEAT_FIELDS, [next(values) for _ in SEAT_FIELDS])
+    seat.center = Center.from_db(
+        connection.alias, CENTER_FIELDS, [next(values) for _ in CENTER_FIELDS]
+    )
+    return seat
+
+
 def nearest_free_seat(
     *, seat: Seat, date: date, slot: str, exclude_seat_ids: tuple[int, ...] = ()
 ) -> Seat | None:
     """The free seat closest to `seat`: same center by floor-plan distance, else the nearest center.
 
-    Two queries whatever the number of centers and seats: it answers every conflict under load.
+    One query whatever the number of centers and seats: it answers every conflict under load.
     """
     excluded = {seat.pk, *exclude_seat_ids}
-    busy = Booking.objects.filter(
-        seat=OuterRef("pk"),
-        date=date,
-        slot__in=rules.overlapping_slots(slot),
-        status__in=Booking.ACTIVE_STATUSES,
-    )
-    closed = CenterClosure.objects.filter(
-        center=OuterRef("center"), starts_on__lte=date, ends_on__gte=date
-    )
-    rows = [
-        row
-        for row in Seat.objects.filter(is_active=True, center__is_active=True)
-        .exclude(Exists(busy))
-        .exclude(Exists(closed))
-        .values_list(
-            "pk",
-            "label",
-            "x",
-            "y",
-            "center_id",
-            "center__latitude",
-            "center__longitude",
-            "center__opens_on_weekends",
-        )
-        if row[0] not in excluded
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(FREE_SEATS_SQL, overlap_params(date, slot))
+        rows = cursor.fetchall()
     here = seat.center
+    seat_count = len(SEAT_FIELDS)
+    pk_at, label_at, x_at, y_at, center_at = (
+        SEAT_FIELDS.index(name) for name in ("id", "label", "x", "y", "center_id")
+    )
+    lat_at, lon_at, weekends_at = (
+        seat_count + CENTER_FIELDS.index(name)
+        for name in ("latitude", "longitude", "opens_on_weekends")
+    )
     best, best_key = None, None
-    for pk, label, x, y, center_id, lat, lon, weekends in rows:
-        if not rules.is_open_on(date, opens_on_weekends=weekends, closures=[]):
+    for row in rows:
+        if row[pk_at] in excluded:
             continue
-        if center_id == here.pk:
-            key = (0.0, rules.floor_distance((x, y), (seat.x, seat.y)), label)
+        if not rules.is_open_on(date, opens_on_weekends=row[weekends_at], closures=[]):
+            continue
+        if row[center_at] == here.pk:
+            distance = rules.floor_distance((row[x_at], row[y_at]), (seat.x, seat.y))
+            key = (0.0, distance, row[label_at])
         else:
-            key = (1.0 + rules.distance_km(here.latitude, here.longitude, lat, lon), 0.0, label)
+            km = rules.distance_km(here.latitude, here.longitude, row[lat_at], row[lon_at])
+            key = (1.0 + km, 0.0, row[label_at])
         if best_key is None or key < best_key:
-            best, best_key = pk, key
-    return Seat.objects.select_related("center").get(pk=best) if best is not None else None
+            best, best_key = row, key
+    return seat_from_row(iter(best)) if best is not None else None
 
 
 def bookings_of(user, *, upcoming_only: bool = False, now: datetime | None = None) -> QuerySet:

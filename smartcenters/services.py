@@ -10,8 +10,8 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from approvals import selectors as approval_selectors
 from approvals import services as approvals
 
 from . import rules, selectors
-from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
+from .models import Booking, BookingRules, Center, Seat, WaitlistEntry
 from .signals import booking_ended
 
 SEAT_CONSTRAINT = "booking_no_double_seat"
@@ -125,13 +125,23 @@ def _check_rules(
         )
 
 
+# Plain SQL on the booking hot path (see _seat_query).
+LOCK_PERSON_SQL = f"SELECT 1 FROM {get_user_model()._meta.db_table} WHERE id = %s FOR UPDATE"  # noqa: S608
+ACTIVE_BOOKINGS_SQL = (
+    f"SELECT count(*) FROM {Booking._meta.db_table}"  # noqa: S608
+    " WHERE user_id = %s AND status = ANY(%s) AND date >= %s"
+)
+
+
 def _check_active_limit(*, user, now: datetime, rules_row: BookingRules) -> None:
     """The per-person limit; call inside the booking's transaction."""
-    # Lock the person's row so two of their bookings at once cannot both pass the count.
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
-    active = Booking.objects.filter(
-        user=user, status__in=Booking.ACTIVE_STATUSES, date__gte=rules.local_today(now)
-    ).count()
+    with connection.cursor() as cursor:
+        # Lock the person's row so two of their bookings at once cannot both pass the count.
+        cursor.execute(LOCK_PERSON_SQL, [user.pk])
+        cursor.execute(
+            ACTIVE_BOOKINGS_SQL, [user.pk, list(Booking.ACTIVE_STATUSES), rules.local_today(now)]
+        )
+        (active,) = cursor.fetchone()
     if active >= rules_row.max_active_bookings:
         raise BookingRuleError(
             "non_field_errors",
@@ -140,26 +150,39 @@ def _check_active_limit(*, user, now: datetime, rules_row: BookingRules) -> None
         )
 
 
-def _seat_for_booking(*, seat_id: int, user, date: Date, slot: str) -> Seat | None:
-    """The seat with what the booking needs to know in one query: is its center closed that day,
-    is the seat held at an overlapping time, does the person already hold a seat then."""
-    overlapping = Booking.objects.filter(
-        date=date, slot__in=rules.overlapping_slots(slot), status__in=Booking.ACTIVE_STATUSES
-    )
-    return (
-        Seat.objects.select_related("center")
-        .annotate(
-            closed_that_day=Exists(
-                CenterClosure.objects.filter(
-                    center=OuterRef("center"), starts_on__lte=date, ends_on__gte=date
-                )
-            ),
-            is_taken=Exists(overlapping.filter(seat=OuterRef("pk"))),
-            person_is_seated=Exists(overlapping.filter(user=user)),
+# Everything a booking must know before its transaction, in one statement on the hot path
+# (see selectors.SEAT_HELD_SQL): the seat and its center, is the center closed that day, is
+# the seat held at an overlapping time, does the person already hold a seat then, the rules.
+SEAT_FOR_BOOKING_SQL = f"""
+    SELECT {selectors.SEAT_COLUMNS}, {selectors.CENTER_COLUMNS}, {selectors.RULES_COLUMNS},
+        {selectors.CENTER_CLOSED_SQL}, {selectors.SEAT_HELD_SQL},
+        EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.user_id = %(user)s
+                  AND b.date = %(date)s AND b.slot = ANY(%(slots)s) AND b.status = ANY(%(active)s))
+      FROM {selectors.SEATS_WITH_CENTERS_SQL}
+      LEFT JOIN {BookingRules._meta.db_table} r ON r.id = 1
+     WHERE s.id = %(seat)s
+"""  # noqa: S608
+
+
+def _seat_for_booking(
+    *, seat_id: int, user, date: Date, slot: str
+) -> tuple[Seat | None, BookingRules]:
+    """The seat (with `closed_that_day`, `is_taken`, `person_is_seated`) and the rules."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SEAT_FOR_BOOKING_SQL,
+            {"seat": seat_id, "user": user.pk, **selectors.overlap_params(date, slot)},
         )
-        .filter(pk=seat_id)
-        .first()
+        row = cursor.fetchone()
+    if row is None:
+        return None, BookingRules.load()
+    values = iter(row)
+    seat = selectors.seat_from_row(values)
+    rules_row = BookingRules.from_db(
+        connection.alias, selectors.RULES_FIELDS, [next(values) for _ in selectors.RULES_FIELDS]
     )
+    seat.closed_that_day, seat.is_taken, seat.person_is_seated = values
+    return seat, (rules_row if rules_row.pk is not None else BookingRules.load())
 
 
 def book_seat(
@@ -185,10 +208,9 @@ def book_seat(
     if status not in (Booking.Status.HELD, Booking.Status.CONFIRMED):
         raise ValueError(f"a new booking is held or confirmed, not {status!r}")
     now = now or timezone.now()
-    seat = _seat_for_booking(seat_id=seat.pk, user=user, date=date, slot=slot)
+    seat, rules_row = _seat_for_booking(seat_id=seat.pk, user=user, date=date, slot=slot)
     if seat is None:
         raise BookingRuleError("seat", _("There is no such seat."))
-    rules_row = BookingRules.load()
     _check_rules(
         seat=seat, day=date, slot=slot, now=now, rules_row=rules_row, enforce=enforce_rules
     )
