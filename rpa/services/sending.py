@@ -1,42 +1,26 @@
-"""Everything that changes the rpa app's state: uploads, confirmation, the outbox, self-checks."""
+"""Sending: confirmation, stop and resend, the outbox worker, reconciliation, delivery reports."""
 
 import datetime
-import hashlib
-import io
 import logging
 from collections import defaultdict
-from decimal import Decimal
 
 from django.conf import settings
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, Count, F, Func, Q, UUIDField, Value
+from django.db import connection, transaction
+from django.db.models import CharField, F, Func, Q, UUIDField, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from . import gateway, rules
-from .models import (
-    AccessLog,
-    AgencyReport,
-    GatewayCursor,
-    MessageKind,
-    MessageTemplate,
-    OutboxMessage,
-    Recipient,
-    ReportColumn,
-    SelfCheck,
-    Upload,
-)
+from .. import gateway, rules
+from ..models import GatewayCursor, MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
+from .messages import render_message
+from .uploads import _mark_already_messaged
 
 logger = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
 PENDING_STATUSES = (Status.QUEUED, Status.SENDING, Status.UNKNOWN)
-SELFCHECK_SALT = "rpa.selfcheck"
 
 
 class SendRefused(Exception):
@@ -47,125 +31,7 @@ class SendRefused(Exception):
         self.message = message
 
 
-class SelfCheckAlreadySent(Exception):
-    """Today's self-check was already submitted."""
-
-
-# --- uploads -------------------------------------------------------------------------------
-
-
-def create_upload(*, user, filename: str, data: bytes) -> Upload:
-    """Read a sheet and store it with its rows as a previewed upload.
-
-    SheetRefused from the importer propagates, and then nothing at all is stored.
-    """
-    from .importer import read_sheet
-
-    report = read_sheet(data, filename)
-    sha256 = hashlib.sha256(data).hexdigest()
-    upload = Upload(
-        uploaded_by=user,
-        original_name=filename[-255:],
-        sha256=sha256,
-        day=timezone.localdate(),
-        sheet=report.sheet or "",
-        header_row=report.header_row or 1,
-        header=list(getattr(report, "header", ()) or ()),
-        summary=dict(report.summary),
-    )
-    upload.file.save(f"{sha256}.bin", ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            upload.save()
-            Recipient.objects.bulk_create(
-                (_recipient_from_row(upload, row) for row in report.rows), batch_size=2000
-            )
-            _mark_already_messaged(upload)
-    except BaseException:
-        upload.file.delete(save=False)
-        raise
-    return upload
-
-
-def _recipient_from_row(upload: Upload, row) -> Recipient:
-    valid = row.status == Recipient.Status.VALID
-    kind = (row.message_kind or "") if valid else ""
-    name = (row.name or "")[:100]
-    phone = (row.phone or "")[:20]
-    return Recipient(
-        upload=upload,
-        row=row.row,
-        status=row.status,
-        name=name,
-        phone=phone,
-        birth_date=row.birth_date,
-        result=row.result or "",
-        test_date=row.test_date,
-        quarantine_start=row.quarantine_start,
-        quarantine_end=row.quarantine_end,
-        message_kind=kind,
-        errors=[dict(e) for e in row.errors],
-        duplicate_of=row.duplicate_of,
-        raw=[("" if cell is None else str(cell)) for cell in row.raw],
-        person_key=rules.person_key(
-            name=name,
-            phone=phone,
-            kind=kind,
-            test_date=row.test_date,
-            start=row.quarantine_start,
-        )
-        if valid
-        else "",
-    )
-
-
-def _mark_already_messaged(upload: Upload) -> None:
-    """Flag residents that an earlier upload of the same day has already texted."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE rpa_recipient r SET already_messaged_by_id = m.upload_id
-            FROM rpa_outboxmessage m
-            WHERE r.upload_id = %s AND r.status = 'valid'
-              AND m.dedupe_key = %s || r.person_key AND m.upload_id <> r.upload_id
-            """,
-            [upload.pk, f"{upload.day.isoformat()}|"],
-        )
-
-
-def record_access(*, user, action: str, what: str, upload: Upload | None = None) -> AccessLog:
-    """Every view, export and download of residents' data leaves a row (who, what, when)."""
-    return AccessLog.objects.create(user=user, action=action, upload=upload, what=what[:200])
-
-
 # --- confirmation --------------------------------------------------------------------------
-
-
-def selfcheck_token(recipient: Recipient) -> str:
-    """A signed token naming the resident and the last day of their quarantine."""
-    end = recipient.quarantine_end or recipient.test_date or timezone.localdate()
-    return signing.Signer(salt=SELFCHECK_SALT).sign(f"{recipient.pk}.{end:%Y%m%d}")
-
-
-def selfcheck_link(recipient: Recipient) -> str:
-    return settings.SITE_URL + reverse("rpa-selfcheck", args=[selfcheck_token(recipient)])
-
-
-def message_context(recipient: Recipient) -> dict[str, str]:
-    return {
-        "name": recipient.name,
-        "test_date": rules.format_date(recipient.test_date),
-        "quarantine_start": rules.format_date(recipient.quarantine_start),
-        "quarantine_end": rules.format_date(recipient.quarantine_end),
-        "link": selfcheck_link(recipient) if recipient.quarantine_end else "",
-    }
-
-
-def render_message(template: MessageTemplate, recipient: Recipient) -> tuple[str, int, str | None]:
-    """The text one resident gets, its EUC-KR length and its channel (None: too long)."""
-    text = rules.render(template.text, message_context(recipient))
-    length = rules.euckr_length(text)
-    return text, length, rules.channel_for(length)
 
 
 def confirm_send(*, upload: Upload, user) -> int:
@@ -232,7 +98,7 @@ def confirm_send(*, upload: Upload, user) -> int:
 
 def enqueue_sending(count: int | None = None) -> None:
     """Wake senders; a broker that does not answer is fine, the beat sweep wakes them later."""
-    from .tasks import send_outbox
+    from ..tasks import send_outbox
 
     if not broker_answers():
         logger.warning("outbox left for the sweep: broker unavailable")
@@ -636,271 +502,3 @@ def sweep_outbox() -> bool:
     if due:
         enqueue_sending()
     return due
-
-
-# --- self-check and reminders --------------------------------------------------------------
-
-
-def recipient_for_token(token: str, *, today: datetime.date | None = None) -> Recipient | None:
-    """The quarantined resident a self-check link belongs to; None when forged or expired."""
-    today = today or timezone.localdate()
-    try:
-        value = signing.Signer(salt=SELFCHECK_SALT).unsign(token)
-        pk_text, end_text = value.split(".", 1)
-        end = datetime.datetime.strptime(end_text, "%Y%m%d").date()
-    except (signing.BadSignature, ValueError):
-        return None
-    if today > end:
-        return None
-    recipient = (
-        Recipient.objects.filter(
-            pk=int(pk_text),
-            status=Recipient.Status.VALID,
-            message_kind=MessageKind.QUARANTINE,
-            quarantine_end=end,
-        )
-        .select_related("upload")
-        .first()
-    )
-    return recipient
-
-
-def submit_selfcheck(
-    *, recipient: Recipient, temperature: Decimal, symptoms: list[str], day: datetime.date
-) -> SelfCheck:
-    """Record today's self-check once; a second one the same day raises SelfCheckAlreadySent."""
-    try:
-        with transaction.atomic():
-            return SelfCheck.objects.create(
-                recipient=recipient, day=day, temperature=temperature, symptoms=symptoms
-            )
-    except IntegrityError:
-        raise SelfCheckAlreadySent() from None
-
-
-def quarantined_without_check(day: datetime.date) -> list[Recipient]:
-    """Residents in quarantine on `day` who were texted and have not sent that day's check.
-
-    One entry a person (same name and phone): a person listed on several days' sheets is one
-    resident, and a check sent from any of their links counts.
-    """
-    candidates = (
-        Recipient.objects.filter(
-            status=Recipient.Status.VALID,
-            message_kind=MessageKind.QUARANTINE,
-            quarantine_start__lte=day,
-            quarantine_end__gte=day,
-            messages__kind=MessageKind.QUARANTINE,
-            messages__status__in=(Status.SENT, Status.DELIVERED, Status.SENDING, Status.UNKNOWN),
-        )
-        .select_related("upload")
-        .order_by("-upload__created_at", "row")
-    )
-    checked = {
-        (rules.person_key(name=n, phone=p, kind="", test_date=None, start=None))
-        for n, p in SelfCheck.objects.filter(day=day).values_list(
-            "recipient__name", "recipient__phone"
-        )
-    }
-    people: dict[str, Recipient] = {}
-    for recipient in candidates:
-        key = rules.person_key(
-            name=recipient.name, phone=recipient.phone, kind="", test_date=None, start=None
-        )
-        if key in checked or key in people:
-            continue
-        people[key] = recipient
-    return list(people.values())
-
-
-def send_selfcheck_reminders(*, day: datetime.date | None = None, slot: str = "") -> int:
-    """Text every quarantined resident without today's check, once this run; returns the count."""
-    day = day or timezone.localdate()
-    slot = slot or f"manual-{timezone.localtime():%H%M%S%f}"
-    template = MessageTemplate.objects.select_related("sender").filter(kind="reminder").first()
-    if template is None:
-        logger.warning("no reminder template: self-check reminders not sent")
-        return 0
-    now = timezone.now()
-    messages = []
-    for recipient in quarantined_without_check(day):
-        text, _length, channel = render_message(template, recipient)
-        if channel is None:
-            continue
-        person = rules.person_key(
-            name=recipient.name, phone=recipient.phone, kind="", test_date=None, start=None
-        )
-        messages.append(
-            OutboxMessage(
-                recipient=recipient,
-                upload=recipient.upload,
-                kind=MessageKind.REMINDER,
-                dedupe_key=f"reminder|{day.isoformat()}|{slot}|{person}",
-                to=recipient.phone,
-                sender=template.sender.number if template.sender_id else "",
-                text=text,
-                channel=channel,
-                next_attempt_at=now,
-            )
-        )
-    with transaction.atomic():
-        keys = [m.dedupe_key for m in messages]
-        existing = set(
-            OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-        )
-        OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
-        transaction.on_commit(enqueue_sending)
-    created = len(set(keys) - existing)
-    logger.info("self-check reminders for %s (%s): %s", day, slot, created)
-    return created
-
-
-# --- agency report, sheet export, retention ------------------------------------------------
-
-DEFAULT_REPORT_COLUMNS = [
-    ("name", "성명"),
-    ("birth_date", "생년월일"),
-    ("phone", "연락처"),
-    ("test_date", "검사일"),
-    ("result", "검사결과"),
-    ("quarantine_start", "격리시작일"),
-    ("quarantine_end", "격리해제일"),
-    ("message_status", "문자발송"),
-]
-
-
-def request_agency_report(*, user, day: datetime.date) -> AgencyReport:
-    """Queue the agency's xlsx for a day; a worker builds it."""
-    from .tasks import build_agency_report as build_task
-
-    report = AgencyReport.objects.create(day=day, requested_by=user)
-
-    def enqueue():
-        try:
-            build_task.apply_async(args=[report.pk], retry=False)
-        except Exception:
-            logger.warning("agency report %s left for the sweep: broker unavailable", report.pk)
-
-    transaction.on_commit(enqueue)
-    return report
-
-
-def build_agency_report(report_id: int) -> None:
-    """Write the day's valid cases in the configured columns; idempotent per report."""
-    from openpyxl import Workbook
-
-    report = AgencyReport.objects.filter(pk=report_id, status=AgencyReport.Status.PENDING).first()
-    if report is None:
-        return
-    columns = list(ReportColumn.objects.values_list("field", "header")) or DEFAULT_REPORT_COLUMNS
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("report")
-    sheet.append([header for _field, header in columns])
-    recipients = (
-        Recipient.objects.filter(
-            upload__day=report.day,
-            status=Recipient.Status.VALID,
-            already_messaged_by__isnull=True,
-        )
-        .exclude(upload__status=Upload.Status.PREVIEWED)
-        .order_by("upload_id", "row")
-    )
-    status_of = dict(
-        OutboxMessage.objects.filter(upload__day=report.day)
-        .exclude(kind=MessageKind.REMINDER)
-        .values_list("recipient_id", "status")
-    )
-    labels = dict(Status.choices)
-    count = 0
-    for recipient in recipients.iterator(chunk_size=5000):
-        values = []
-        for field, _header in columns:
-            if field == "message_status":
-                value = str(labels.get(status_of.get(recipient.pk), ""))
-            elif field == "message_kind":
-                value = str(MessageKind(recipient.message_kind).label)
-            elif field == "result":
-                value = _result_label(recipient.result)
-            else:
-                value = getattr(recipient, field)
-            values.append(rules.neutralise_cell(value))
-        sheet.append(values)
-        count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    report.file.save(
-        f"agency-{report.day:%Y%m%d}-{report.pk}.xlsx", ContentFile(buffer.getvalue()), save=False
-    )
-    report.rows = count
-    report.status = AgencyReport.Status.READY
-    report.finished_at = timezone.now()
-    report.save(update_fields=["file", "rows", "status", "finished_at"])
-
-
-def _result_label(result: str) -> str:
-    return {
-        "negative": _("Negative"),
-        "positive": _("Positive"),
-        "inconclusive": _("Inconclusive"),
-    }.get(result, "")
-
-
-def sheet_with_status(upload: Upload) -> bytes:
-    """The sheet's rows as xlsx with two added columns: the status and the reason."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(upload.sheet or "sheet")
-    header = list(upload.header)
-    width = max(
-        [len(header)] + [len(r) for r in upload.recipients.values_list("raw", flat=True)[:1]]
-    )
-    header += [""] * (width - len(header))
-    sheet.append([rules.neutralise_cell(h) for h in header] + [_("Status"), _("Reason")])
-    labels = dict(Recipient.Status.choices)
-    for recipient in upload.recipients.order_by("row").iterator(chunk_size=5000):
-        raw = list(recipient.raw) + [""] * (width - len(recipient.raw))
-        if recipient.status == Recipient.Status.DUPLICATE:
-            reason = _("Same person as row %(row)s.") % {"row": recipient.duplicate_of}
-        elif recipient.already_messaged_by_id:
-            reason = _("Already texted by an earlier upload today.")
-        else:
-            reason = " ".join(str(e.get("message", "")) for e in recipient.errors)
-        sheet.append(
-            [rules.neutralise_cell(v) for v in raw]
-            + [str(labels.get(recipient.status, recipient.status)), rules.neutralise_cell(reason)]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def purge_expired(*, today: datetime.date | None = None) -> int:
-    """Delete sheets and residents older than the retention period, keeping the counts."""
-    today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=settings.RPA_RETENTION_DAYS)
-    purged = 0
-    for upload_id in Upload.objects.filter(day__lt=cutoff, purged_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            upload = Upload.objects.select_for_update().get(pk=upload_id)
-            upload.final_counts = {
-                row["status"]: row["n"]
-                for row in OutboxMessage.objects.filter(upload=upload)
-                .values("status")
-                .annotate(n=Count("id"))
-            }
-            upload.messages.all().delete()
-            upload.recipients.all().delete()
-            if upload.file:
-                upload.file.delete(save=False)
-            upload.file = ""
-            upload.purged_at = timezone.now()
-            upload.save(update_fields=["final_counts", "file", "purged_at"])
-            purged += 1
-    for report in AgencyReport.objects.filter(day__lt=cutoff).exclude(file=""):
-        report.file.delete(save=False)
-        report.file = ""
-        report.save(update_fields=["file"])
-    return purged

@@ -1,0 +1,82 @@
+"""Everything that changes the rpa app's state: uploads, confirmation, the outbox, self-checks.
+
+    from rpa import services
+
+    upload = services.create_upload(user=user, filename="명단.xlsx", data=data)
+    try:
+        services.confirm_send(upload=upload, user=user)
+    except services.SendRefused as refusal:
+        ...  # refusal.message: one translated sentence for the team
+
+Modules, each importing only those before it:
+- selfcheck: the signed self-check link, submitting a check, who has not checked in;
+- messages: a template rendered for one resident, with its length and channel;
+- uploads: a read sheet stored as an upload, the access log, the sheet export, retention;
+- sending: confirm, stop and resend, the outbox worker, reconciliation, delivery reports;
+- reminders: the self-check reminder texts, queued in the outbox;
+- reports: the agency report.
+"""
+
+from .messages import message_context, render_message
+from .reminders import send_selfcheck_reminders
+from .reports import DEFAULT_REPORT_COLUMNS, build_agency_report, request_agency_report
+from .selfcheck import (
+    SELFCHECK_SALT,
+    SelfCheckAlreadySent,
+    quarantined_without_check,
+    recipient_for_token,
+    selfcheck_link,
+    selfcheck_token,
+    submit_selfcheck,
+)
+from .sending import (
+    CLAIM_SQL,
+    PENDING_STATUSES,
+    SendRefused,
+    broker_answers,
+    claim_outbox_batch,
+    confirm_send,
+    enqueue_sending,
+    next_due_in,
+    pull_delivery_reports,
+    reconcile_uncertain,
+    resend_failed,
+    send_claimed,
+    stop_sending,
+    sweep_outbox,
+)
+from .uploads import create_upload, purge_expired, record_access, sheet_with_status
+
+__all__ = [
+    "CLAIM_SQL",
+    "DEFAULT_REPORT_COLUMNS",
+    "PENDING_STATUSES",
+    "SELFCHECK_SALT",
+    "SelfCheckAlreadySent",
+    "SendRefused",
+    "broker_answers",
+    "build_agency_report",
+    "claim_outbox_batch",
+    "confirm_send",
+    "create_upload",
+    "enqueue_sending",
+    "message_context",
+    "next_due_in",
+    "pull_delivery_reports",
+    "purge_expired",
+    "quarantined_without_check",
+    "recipient_for_token",
+    "reconcile_uncertain",
+    "record_access",
+    "render_message",
+    "request_agency_report",
+    "resend_failed",
+    "selfcheck_link",
+    "selfcheck_token",
+    "send_claimed",
+    "send_selfcheck_reminders",
+    "sheet_with_status",
+    "stop_sending",
+    "submit_selfcheck",
+    "sweep_outbox",
+]

@@ -1,0 +1,57 @@
+"""Self-check reminders: a text to every quarantined resident who has not checked in today."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import rules
+from ..models import MessageKind, MessageTemplate, OutboxMessage
+from .messages import render_message
+from .selfcheck import quarantined_without_check
+from .sending import enqueue_sending
+
+logger = logging.getLogger(__name__)
+
+
+def send_selfcheck_reminders(*, day: datetime.date | None = None, slot: str = "") -> int:
+    """Text every quarantined resident without today's check, once this run; returns the count."""
+    day = day or timezone.localdate()
+    slot = slot or f"manual-{timezone.localtime():%H%M%S%f}"
+    template = MessageTemplate.objects.select_related("sender").filter(kind="reminder").first()
+    if template is None:
+        logger.warning("no reminder template: self-check reminders not sent")
+        return 0
+    now = timezone.now()
+    messages = []
+    for recipient in quarantined_without_check(day):
+        text, _length, channel = render_message(template, recipient)
+        if channel is None:
+            continue
+        person = rules.person_key(
+            name=recipient.name, phone=recipient.phone, kind="", test_date=None, start=None
+        )
+        messages.append(
+            OutboxMessage(
+                recipient=recipient,
+                upload=recipient.upload,
+                kind=MessageKind.REMINDER,
+                dedupe_key=f"reminder|{day.isoformat()}|{slot}|{person}",
+                to=recipient.phone,
+                sender=template.sender.number if template.sender_id else "",
+                text=text,
+                channel=channel,
+                next_attempt_at=now,
+            )
+        )
+    with transaction.atomic():
+        keys = [m.dedupe_key for m in messages]
+        existing = set(
+            OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+        )
+        OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+        transaction.on_commit(enqueue_sending)
+    created = len(set(keys) - existing)
+    logger.info("self-check reminders for %s (%s): %s", day, slot, created)
+    return created

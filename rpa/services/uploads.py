@@ -1,0 +1,160 @@
+"""Uploads: a read sheet stored with its rows, the access log, the sheet export and retention."""
+
+import datetime
+import hashlib
+import io
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import rules
+from ..models import AccessLog, AgencyReport, OutboxMessage, Recipient, Upload
+
+
+def create_upload(*, user, filename: str, data: bytes) -> Upload:
+    """Read a sheet and store it with its rows as a previewed upload.
+
+    SheetRefused from the importer propagates, and then nothing at all is stored.
+    """
+    from ..importer import read_sheet
+
+    report = read_sheet(data, filename)
+    sha256 = hashlib.sha256(data).hexdigest()
+    upload = Upload(
+        uploaded_by=user,
+        original_name=filename[-255:],
+        sha256=sha256,
+        day=timezone.localdate(),
+        sheet=report.sheet or "",
+        header_row=report.header_row or 1,
+        header=list(getattr(report, "header", ()) or ()),
+        summary=dict(report.summary),
+    )
+    upload.file.save(f"{sha256}.bin", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            upload.save()
+            Recipient.objects.bulk_create(
+                (_recipient_from_row(upload, row) for row in report.rows), batch_size=2000
+            )
+            _mark_already_messaged(upload)
+    except BaseException:
+        upload.file.delete(save=False)
+        raise
+    return upload
+
+
+def _recipient_from_row(upload: Upload, row) -> Recipient:
+    valid = row.status == Recipient.Status.VALID
+    kind = (row.message_kind or "") if valid else ""
+    name = (row.name or "")[:100]
+    phone = (row.phone or "")[:20]
+    return Recipient(
+        upload=upload,
+        row=row.row,
+        status=row.status,
+        name=name,
+        phone=phone,
+        birth_date=row.birth_date,
+        result=row.result or "",
+        test_date=row.test_date,
+        quarantine_start=row.quarantine_start,
+        quarantine_end=row.quarantine_end,
+        message_kind=kind,
+        errors=[dict(e) for e in row.errors],
+        duplicate_of=row.duplicate_of,
+        raw=[("" if cell is None else str(cell)) for cell in row.raw],
+        person_key=rules.person_key(
+            name=name,
+            phone=phone,
+            kind=kind,
+            test_date=row.test_date,
+            start=row.quarantine_start,
+        )
+        if valid
+        else "",
+    )
+
+
+def _mark_already_messaged(upload: Upload) -> None:
+    """Flag residents that an earlier upload of the same day has already texted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE rpa_recipient r SET already_messaged_by_id = m.upload_id
+            FROM rpa_outboxmessage m
+            WHERE r.upload_id = %s AND r.status = 'valid'
+              AND m.dedupe_key = %s || r.person_key AND m.upload_id <> r.upload_id
+            """,
+            [upload.pk, f"{upload.day.isoformat()}|"],
+        )
+
+
+def record_access(*, user, action: str, what: str, upload: Upload | None = None) -> AccessLog:
+    """Every view, export and download of residents' data leaves a row (who, what, when)."""
+    return AccessLog.objects.create(user=user, action=action, upload=upload, what=what[:200])
+
+
+def sheet_with_status(upload: Upload) -> bytes:
+    """The sheet's rows as xlsx with two added columns: the status and the reason."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(upload.sheet or "sheet")
+    header = list(upload.header)
+    width = max(
+        [len(header)] + [len(r) for r in upload.recipients.values_list("raw", flat=True)[:1]]
+    )
+    header += [""] * (width - len(header))
+    sheet.append([rules.neutralise_cell(h) for h in header] + [_("Status"), _("Reason")])
+    labels = dict(Recipient.Status.choices)
+    for recipient in upload.recipients.order_by("row").iterator(chunk_size=5000):
+        raw = list(recipient.raw) + [""] * (width - len(recipient.raw))
+        if recipient.status == Recipient.Status.DUPLICATE:
+            reason = _("Same person as row %(row)s.") % {"row": recipient.duplicate_of}
+        elif recipient.already_messaged_by_id:
+            reason = _("Already texted by an earlier upload today.")
+        else:
+            reason = " ".join(str(e.get("message", "")) for e in recipient.errors)
+        sheet.append(
+            [rules.neutralise_cell(v) for v in raw]
+            + [str(labels.get(recipient.status, recipient.status)), rules.neutralise_cell(reason)]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def purge_expired(*, today: datetime.date | None = None) -> int:
+    """Delete sheets and residents older than the retention period, keeping the counts."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.RPA_RETENTION_DAYS)
+    purged = 0
+    for upload_id in Upload.objects.filter(day__lt=cutoff, purged_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            upload = Upload.objects.select_for_update().get(pk=upload_id)
+            upload.final_counts = {
+                row["status"]: row["n"]
+                for row in OutboxMessage.objects.filter(upload=upload)
+                .values("status")
+                .annotate(n=Count("id"))
+            }
+            upload.messages.all().delete()
+            upload.recipients.all().delete()
+            if upload.file:
+                upload.file.delete(save=False)
+            upload.file = ""
+            upload.purged_at = timezone.now()
+            upload.save(update_fields=["final_counts", "file", "purged_at"])
+            purged += 1
+    for report in AgencyReport.objects.filter(day__lt=cutoff).exclude(file=""):
+        report.file.delete(save=False)
+        report.file = ""
+        report.save(update_fields=["file"])
+    return purged
