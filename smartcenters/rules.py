@@ -72,6 +72,24 @@ def current_slot(now: datetime) -> str | None:
     return None
 
 
+def walk_in_slots(now: datetime) -> tuple[str, ...]:
+    """Slots a person standing at a free seat may book and check into at once.
+
+    Those whose check-in has opened and that have not ended; once the afternoon has begun,
+    only the afternoon (a whole day would claim a morning that is over).
+    """
+    local = now.astimezone(SEOUL)
+    day = local.date()
+    found = []
+    for slot in (AM, PM, FULL):
+        opens = slot_start(day, slot) - timedelta(minutes=CHECKIN_OPENS_MINUTES_BEFORE)
+        if opens <= local < slot_end(day, slot):
+            found.append(slot)
+    if local >= slot_start(day, PM) and FULL in found:
+        found.remove(FULL)
+    return tuple(found)
+
+
 def default_booking_day(now: datetime, *, opens_on_weekends: bool = False) -> date:
     """The day a booking page opens on: today until the day closes, else the next working day."""
     day = local_today(now)

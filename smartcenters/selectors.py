@@ -124,6 +124,19 @@ def availability(center: Center, day: date) -> dict[str, dict[str, list[Seat]]]:
     return result
 
 
+def walk_in_slots(seat: Seat, now: datetime) -> list[tuple[str, str]]:
+    """(slot, label) pairs the person at this seat may book and check into right now."""
+    day = rules.local_today(now)
+    if not (seat.is_active and is_center_open(seat.center, day)):
+        return []
+    labels = dict(Booking._meta.get_field("slot").choices)
+    return [
+        (slot, labels[slot])
+        for slot in rules.walk_in_slots(now)
+        if seat.pk not in taken_seat_ids(day, slot, center=seat.center)
+    ]
+
+
 def centers_near(*, latitude: float, longitude: float) -> list[tuple[Center, float]]:
     """Active centers nearest first, with their distance in km from the point."""
     found = [

@@ -451,6 +451,26 @@ def check_in(*, booking: Booking, actor, now: datetime | None = None) -> Booking
     return booking
 
 
+def walk_in(*, user, seat: Seat, slot: str, now: datetime | None = None) -> Booking:
+    """Book a free seat from its QR code for the running slot and check in at once.
+
+    The booking rules apply as for any booking (the seat must be free, the person seated
+    nowhere else, within their limit); at a center that needs approval the booking is held
+    and checked into once confirmed, like any other.
+    """
+    now = now or timezone.now()
+    if slot not in rules.walk_in_slots(now):
+        raise BookingRuleError("slot", _("That time cannot be booked at the seat now."))
+    with transaction.atomic():
+        booking = book_seat(user=user, seat=seat, date=rules.local_today(now), slot=slot, now=now)
+        if booking.status == Booking.Status.CONFIRMED:
+            # Standing at the seat is the check-in, whatever the deadline of booked seats.
+            booking.status = Booking.Status.CHECKED_IN
+            booking.checked_in_at = now
+            booking.save(update_fields=["status", "checked_in_at"])
+    return booking
+
+
 def join_waitlist(
     *, user, center: Center, date: Date, slot: str, now: datetime | None = None
 ) -> WaitlistEntry:

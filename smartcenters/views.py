@@ -103,18 +103,18 @@ def book_seat(request, seat_id: int):
         messages.error(request, exc.message)
         return redirect(_seat_map_url(seat.center, day, slot))
     if booking.status == Booking.Status.HELD:
-        messages.success(
-            request,
-            _(
-                "Seat %(seat)s is held for you on %(day)s (%(slot)s) until an administrator confirms it."
-            )
-            % _words(booking),
-        )
+        messages.success(request, _held_message(booking))
     else:
         messages.success(
             request, _("Booked: seat %(seat)s on %(day)s (%(slot)s).") % _words(booking)
         )
     return redirect("smartcenters:mine")
+
+
+def _held_message(booking: Booking) -> str:
+    return _(
+        "Seat %(seat)s is held for you on %(day)s (%(slot)s) until an administrator confirms it."
+    ) % _words(booking)
 
 
 def _words(booking: Booking) -> dict:
@@ -188,29 +188,50 @@ def cancel(request, booking_id: int):
 
 @login_required
 def check_in(request, token: str):
-    """Reached from the QR code on a seat: check in the person's booking at this seat, now."""
+    """Reached from the QR code on a seat: check in the person's booking at this seat, now.
+
+    Without a booking here, a free seat can be booked and checked into at once (a walk-in).
+    """
     seat = get_object_or_404(Seat.objects.select_related("center"), checkin_token=token)
     now = timezone.now()
     booking = selectors.booking_to_check_in(user=request.user, seat=seat, now=now)
-    error = None
+    error = offer = None
+    status = 200
     if request.method == "POST":
-        if booking is None:
-            error = _("You have no booking at this seat today.")
-        else:
-            try:
+        try:
+            if request.POST.get("walk_in"):
+                booking = services.walk_in(
+                    user=request.user, seat=seat, slot=request.POST["walk_in"], now=now
+                )
+            elif booking is None:
+                raise services.BookingRuleError(
+                    "booking", _("You have no booking at this seat today.")
+                )
+            else:
                 booking = services.check_in(booking=booking, actor=request.user, now=now)
-            except services.BookingError as exc:
-                error = exc.message
+        except services.SeatTaken as exc:
+            error, offer, status = exc.message, exc.nearest_free_seat, 409
+        except services.BookingError as exc:
+            error, status = exc.message, 400
+        else:
+            if booking.status == Booking.Status.HELD:
+                messages.success(request, _held_message(booking))
             else:
                 messages.success(
                     request, _("Checked in at %(seat)s. Have a good day.") % {"seat": seat}
                 )
-                return redirect("smartcenters:check_in", token=token)
+            return redirect("smartcenters:check_in", token=token)
     return render(
         request,
         "smartcenters/check_in.html",
-        {"seat": seat, "booking": booking, "error": error},
-        status=400 if error else 200,
+        {
+            "seat": seat,
+            "booking": booking,
+            "error": error,
+            "offer": offer,
+            "walk_in_slots": [] if booking else selectors.walk_in_slots(seat, now),
+        },
+        status=status,
     )
 
 

@@ -130,3 +130,53 @@ def test_releasing_a_booking_tells_listeners():
         booking_ended.disconnect(listener)
     assert seen == [(b.pk, "released")]
     assert b.user.notifications.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "expected"),
+    [
+        (8, 29, ()),
+        (8, 30, (rules.AM, rules.FULL)),
+        (12, 40, (rules.AM, rules.PM, rules.FULL)),
+        (13, 10, (rules.PM,)),
+        (18, 0, ()),
+    ],
+)
+def test_walk_ins_book_only_what_is_running_now(hour, minute, expected):
+    assert rules.walk_in_slots(at(MONDAY, hour, minute)) == expected
+
+
+def test_a_walk_in_books_a_free_seat_and_checks_in_at_once():
+    seat, person = SeatFactory(), UserFactory()
+    walked = services.walk_in(user=person, seat=seat, slot=rules.AM, now=at(MONDAY, 11, 15))
+    assert walked.status == Booking.Status.CHECKED_IN
+    assert walked.checked_in_at == at(MONDAY, 11, 15)
+    assert (walked.date, walked.slot) == (MONDAY, rules.AM)
+    # Checked in: the beat job does not take it back as a no-show.
+    services.release_unchecked_bookings(now=at(MONDAY, 12, 30))
+    walked.refresh_from_db()
+    assert walked.status == Booking.Status.CHECKED_IN
+
+
+def test_a_walk_in_at_a_taken_seat_is_refused_with_the_nearest_free_seat():
+    taken = booking()
+    free = SeatFactory(center=taken.seat.center)
+    with pytest.raises(services.SeatTaken) as refused:
+        services.walk_in(user=UserFactory(), seat=taken.seat, slot=rules.AM, now=at(MONDAY, 10))
+    assert refused.value.nearest_free_seat == free
+
+
+def test_a_walk_in_for_a_slot_not_running_stores_nothing():
+    seat = SeatFactory()
+    with pytest.raises(services.BookingRuleError) as refused:
+        services.walk_in(user=UserFactory(), seat=seat, slot=rules.FULL, now=at(MONDAY, 14))
+    assert refused.value.field == "slot"
+    assert not Booking.objects.filter(seat=seat).exists()
+
+
+def test_a_walk_in_while_seated_elsewhere_stores_nothing():
+    elsewhere = booking(slot=rules.FULL)
+    seat = SeatFactory()
+    with pytest.raises(services.PersonAlreadyBooked):
+        services.walk_in(user=elsewhere.user, seat=seat, slot=rules.AM, now=at(MONDAY, 10))
+    assert not Booking.objects.filter(seat=seat).exists()

@@ -123,6 +123,39 @@ def test_the_qr_code_page_without_a_booking_says_so(client_for, staff_user, cent
     assert response.status_code == 400
 
 
+def test_the_qr_code_of_a_free_seat_books_it_and_checks_in(
+    client_for, staff_user, center, monkeypatch
+):
+    seat = center.seats.get(label="A1")
+    day = next_weekday()
+    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 10, 5)))
+    client = client_for(staff_user)
+    url = f"/centers/check-in/{seat.checkin_token}/"
+    page = client.get(url).content.decode()
+    assert 'name="walk_in" value="am"' in page and 'name="walk_in" value="full"' in page
+    assert 'value="pm"' not in page
+    response = client.post(url, {"walk_in": "am"})
+    assert response.status_code == 302
+    booking = Booking.objects.get(user=staff_user, seat=seat)
+    assert (booking.date, booking.slot, booking.status) == (day, "am", "checked_in")
+
+
+def test_the_qr_code_of_a_taken_seat_offers_the_nearest_free_one(
+    client_for, staff_user, center, monkeypatch
+):
+    seat = center.seats.get(label="A1")
+    day = next_weekday()
+    Booking.objects.create(user=UserFactory(), seat=seat, date=day, slot="full")
+    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 10, 5)))
+    client = client_for(staff_user)
+    url = f"/centers/check-in/{seat.checkin_token}/"
+    assert 'name="walk_in"' not in client.get(url).content.decode()
+    response = client.post(url, {"walk_in": "am"})
+    assert response.status_code == 409
+    assert "A2" in response.content.decode()
+    assert not Booking.objects.filter(user=staff_user).exists()
+
+
 def test_the_qr_code_page_signs_in_first(client, center):
     seat = center.seats.get(label="A1")
     response = client.get(f"/centers/check-in/{seat.checkin_token}/")
