@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/stop/", views.stop, name="stop"),
     path("<int:pk>/resend-failed/", views.resend_failed, name="resend_failed"),
     path("reports/", views.request_report, name="request_report"),
+    path("reports/today/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.download_report, name="download_report"),
     path("self-checks/missing/", views.missing_checks, name="missing_checks"),
 ]

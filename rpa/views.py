@@ -53,13 +53,24 @@ def uploads(request):
             return redirect("rpa:upload_detail", pk=upload.pk)
     today = timezone.localdate()
     items = selectors.uploads_for_day(today)
-    reports = AgencyReport.objects.filter(day=today)[:5]
     return render(
         request,
         "rpa/uploads.html",
-        {"form": form, "uploads": items, "today": today, "reports": reports},
+        {"form": form, "uploads": items, "today": today, **_reports_context(today)},
         status=400 if form.errors else 200,
     )
+
+
+def _reports_context(day) -> dict:
+    reports = list(AgencyReport.objects.filter(day=day)[:5])
+    pending = any(r.status == AgencyReport.Status.PENDING for r in reports)
+    return {"reports": reports, "reports_pending": pending}
+
+
+@health_team_required
+def reports(request):
+    """Today's agency reports: what the uploads page polls while one is being prepared."""
+    return render(request, "rpa/_reports.html", _reports_context(timezone.localdate()))
 
 
 @health_team_required
@@ -169,7 +180,9 @@ def resend_failed(request, pk: int):
 @health_team_required
 def request_report(request):
     services.request_agency_report(user=request.user, day=timezone.localdate())
-    messages.success(request, _("The agency report is being prepared; refresh in a moment."))
+    messages.success(
+        request, _("The agency report is being prepared; its link appears here when it is ready.")
+    )
     return redirect("rpa:uploads")
 
 

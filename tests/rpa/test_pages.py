@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from rpa import services
-from rpa.models import AccessLog, Upload
+from rpa.models import AccessLog, AgencyReport, Upload
 from tests.rpa.factories import result_row, sheet, upload_sheet
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,20 @@ def test_confirm_without_template_is_refused(client_for, health_user):
     client_for(health_user).post(reverse("rpa:confirm", args=[upload.pk]))
     upload.refresh_from_db()
     assert upload.status == "previewed" and not upload.messages.exists()
+
+
+def test_the_agency_report_link_appears_without_a_reload(client_for, health_user, templates):
+    client = client_for(health_user)
+    assert client.post(reverse("rpa:request_report")).status_code == 302
+    # While the worker prepares it, the list asks again every two seconds.
+    page = client.get(reverse("rpa:uploads")).content.decode()
+    assert f'hx-get="{reverse("rpa:reports")}"' in page
+    report = AgencyReport.objects.get()
+    services.build_agency_report(report.pk)
+    partial = client.get(reverse("rpa:reports")).content.decode()
+    assert reverse("rpa:download_report", args=[report.pk]) in partial
+    assert "hx-get" not in partial  # ready: the polling stops
+
+
+def test_the_agency_report_list_is_for_the_health_team(client_for, staff_user):
+    assert client_for(staff_user).get(reverse("rpa:reports")).status_code == 403
