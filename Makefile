@@ -13,7 +13,7 @@ export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
 # Tests get their own Redis database, so a running portal's queue is never touched.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run setup venv test test-faults lint bench clean messages
+.PHONY: run setup venv test test-faults lint audit bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ run: setup
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Known vulnerabilities in the installed set, from PyPI's advisory data; --strict fails when a
+# package cannot be checked, so an unreachable advisory service is never a silent pass.
+audit: venv
+	$(BIN)/pip-audit --skip-editable --strict
 
 test: venv messages static
 	@REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m config.preflight
