@@ -174,6 +174,9 @@ class BoardPersonSerializer(serializers.Serializer):
     )
     center = serializers.CharField(allow_blank=True)
     seat = serializers.CharField(allow_blank=True)
+    seat_released = serializers.BooleanField(
+        help_text=gettext_lazy("A smart-work day whose seat was released or cancelled.")
+    )
 
 
 class BoardSerializer(serializers.Serializer):

@@ -145,6 +145,8 @@ class BoardCell:
     status: str = ""
     center: str = ""
     seat: str = ""
+    # A smart-work day whose seat was released (no check-in) or cancelled.
+    seat_released: bool = False
 
 
 def board(viewer: User, start: dt.date, end: dt.date) -> dict:
@@ -187,7 +189,10 @@ def board(viewer: User, start: dt.date, end: dt.date) -> dict:
                 seat = day.booking.seat if day.booking_id else arrangement.seat
                 if arrangement.kind == Kind.SMART_WORK and seat is not None:
                     cell.center = seat.center.short_name
-                    cell.seat = seat.label
+                    if day.booking_id and day.booking.status not in LIVE_BOOKING_STATUSES:
+                        cell.seat_released = True
+                    else:
+                        cell.seat = seat.label
                 cells.append(cell)
                 continue
             booked = bookings.get((person.pk, date))

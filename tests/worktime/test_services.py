@@ -277,3 +277,25 @@ def test_resubmitting_a_returned_smart_work_request_holds_the_seat_again():
     arrangement.refresh_from_db()
     assert arrangement.status == "approved"
     assert Booking.objects.filter(user=person, status="confirmed").count() == 1
+
+
+def test_the_board_shows_a_smart_work_seat_released_for_no_check_in():
+    from smartcenters import services as smartcenters
+    from worktime import selectors
+
+    person, lead, _chief = team_member()
+    seat = SeatFactory(label="B7")
+    arrangement = smart_work(person, seat)
+    approve_all(arrangement.approval)
+    day = arrangement.start_date
+
+    def cell():
+        board = selectors.board(lead, day, day)
+        row = next(r for r in board["rows"] if r["person"].pk == person.pk)
+        return row["cells"][0]
+
+    assert (cell().seat, cell().seat_released) == ("B7", False)
+    booking = Booking.objects.get(user=person)
+    smartcenters.release_booking(booking=booking, reason="no check-in", no_show=True)
+    assert cell().where == "center"
+    assert (cell().seat, cell().seat_released) == ("", True)
