@@ -94,3 +94,35 @@ def test_a_manager_sees_occupancy_charts(desktop_page, live_server, manager_user
     assert page.locator("svg.chart").count() == 2
     assert page.locator("svg.chart rect.bar").count() > 2
     screenshot(page, "centers-stats-desktop")
+
+
+def test_a_walk_in_books_a_free_seat_from_its_qr_code_on_a_phone(
+    phone_page, live_server, staff_user, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from smartcenters import views
+
+    from .factories import at, next_weekday
+
+    _centers()
+    seat = Seat.objects.get(center__short_name="노은", label="A2")
+    day = next_weekday()
+    # The server's clock reads 10:20 on a working day (the live server runs in this process).
+    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 10, 20)))
+    page = phone_page
+    page.goto(f"{live_server.url}/centers/check-in/{seat.checkin_token}/")
+    page.get_by_label("아이디").fill(staff_user.username)
+    page.get_by_label("비밀번호").fill("correct-horse-battery")
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url("**/centers/check-in/**")
+    buttons = page.locator('button[name="walk_in"]')
+    assert buttons.count() == 2  # the morning, or the whole day
+    assert all(buttons.nth(i).bounding_box()["height"] >= 44 for i in range(2))
+    screenshot(page, "centers-walk-in-phone")
+    buttons.first.click()
+    page.wait_for_selector(".message.success")
+    booking = Booking.objects.get(user=staff_user)
+    assert (booking.seat, booking.date, booking.status) == (seat, day, "checked_in")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "centers-walk-in-checked-in-phone")
