@@ -40,6 +40,10 @@ run: setup
 	@mkdir -p var
 	@echo "Flexwork on http://$(HOST):$(PORT)/ (Ctrl-C stops web, worker and beat)"
 	@trap 'kill 0' INT TERM; \
+	if [ -z "$$SMS_GATEWAY_URL" ]; then \
+	  echo "Texts go to the gateway simulator on 127.0.0.1:8025, recorded in var/sms-sent.jsonl"; \
+	  $(BIN)/python manage.py sms_gateway_sim --port 8025 --record var/sms-sent.jsonl & \
+	fi; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY) & \
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --access-logfile - & \
