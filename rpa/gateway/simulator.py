@@ -16,10 +16,18 @@ MAX_BATCH = 1000
 
 
 class GatewayState:
-    def __init__(self, record_path: str, fail_rate: float, latency_ms: int, rate_limit: float):
+    def __init__(
+        self,
+        record_path: str,
+        fail_rate: float,
+        latency_ms: int,
+        rate_limit: float,
+        busy_rate: float = 0.0,
+    ):
         self.lock = threading.Lock()
         self.record = open(record_path, "a", encoding="utf-8")  # noqa: SIM115 - lives with the server
         self.fail_rate = fail_rate
+        self.busy_rate = busy_rate
         self.latency = latency_ms / 1000
         self.rate_limit = rate_limit
         self.accepted: dict[str, dict] = {}
@@ -56,6 +64,16 @@ class GatewayState:
                         self._rejected(client_id, "unreachable", "Number unreachable (simulated)")
                     )
                     continue
+                if known is None and self.random.random() < self.busy_rate:
+                    results.append(
+                        self._rejected(
+                            client_id,
+                            "busy",
+                            "Carrier busy, try again later (simulated)",
+                            permanent=False,
+                        )
+                    )
+                    continue
                 # Recorded even when the id is known: a re-send is a second text on a phone.
                 line = {"client_id": client_id, "to": to, "text": message.get("text", "")}
                 self.record.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -81,13 +99,13 @@ class GatewayState:
         return results
 
     @staticmethod
-    def _rejected(client_id: str, code: str, reason: str) -> dict:
+    def _rejected(client_id: str, code: str, reason: str, *, permanent: bool = True) -> dict:
         return {
             "client_id": client_id,
             "status": "rejected",
             "code": code,
             "reason": reason,
-            "permanent": True,
+            "permanent": permanent,
         }
 
 
@@ -116,6 +134,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             settings = json.loads(body or b"{}")
             with self.state.lock:
                 self.state.fail_rate = float(settings.get("fail_rate", self.state.fail_rate))
+                self.state.busy_rate = float(settings.get("busy_rate", self.state.busy_rate))
                 self.state.rate_limit = float(settings.get("rate_limit", self.state.rate_limit))
                 self.state.latency = (
                     float(settings.get("latency_ms", self.state.latency * 1000)) / 1000
@@ -189,8 +208,9 @@ def make_server(
     fail_rate: float = 0.0,
     latency_ms: int = 0,
     rate_limit: float = 0.0,
+    busy_rate: float = 0.0,
 ) -> ThreadingHTTPServer:
-    state = GatewayState(record, fail_rate, latency_ms, rate_limit)
+    state = GatewayState(record, fail_rate, latency_ms, rate_limit, busy_rate)
     handler = type("BoundGatewayHandler", (GatewayHandler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

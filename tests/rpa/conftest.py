@@ -107,9 +107,9 @@ def _rpa_settings(settings):
 
 @pytest.fixture
 def gateway(sms_gateway):
-    sms_gateway.configure(fail_rate=0, rate_limit=0, latency_ms=0)
+    sms_gateway.configure(fail_rate=0, busy_rate=0, rate_limit=0, latency_ms=0)
     yield sms_gateway
-    sms_gateway.configure(fail_rate=0, rate_limit=0, latency_ms=0)
+    sms_gateway.configure(fail_rate=0, busy_rate=0, rate_limit=0, latency_ms=0)
 
 
 @pytest.fixture

@@ -76,6 +76,25 @@ def test_gateway_failures_and_429s_send_everyone_once(
     assert set(received.values()) == {1}
 
 
+def test_messages_the_gateway_turns_away_for_now_are_sent_again_later_once(
+    health_user, templates, gateway, celery_worker, settings
+):
+    gateway.configure(busy_rate=0.2)
+    upload = upload_sheet(health_user, results_sheet(100, start=12000))
+    services.confirm_send(upload=upload, user=health_user)
+
+    wait_for(lambda: settled(upload), timeout=180, interval=0.5)
+    messages = OutboxMessage.objects.filter(upload=upload)
+    assert messages.filter(attempts__gt=1).exists()  # some were tried again after a wait
+    assert set(phones_received(gateway, upload).values()) == {1}
+    # Only a message turned away at every one of its tries ends failed, with the reason.
+    failed = messages.filter(status="failed")
+    assert not failed.exclude(attempts=settings.RPA_MAX_ATTEMPTS).exists()
+    sent = messages.filter(status__in=("sent", "delivered")).count()
+    assert sent + failed.count() == 100
+    assert sent == len(phones_received(gateway, upload))
+
+
 def test_rejected_and_duplicate_rows_are_not_sent(health_user, templates, gateway, celery_worker):
     rows = [result_row(3001), result_row(3001), "누구,02-000-0000,,2021-08-02,음성,,,"]
     upload = upload_sheet(health_user, sheet(rows))

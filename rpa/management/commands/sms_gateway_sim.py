@@ -18,6 +18,12 @@ class Command(BaseCommand):
             default=0.0,
             help="share of messages rejected and of requests failed (5xx or dropped answer)",
         )
+        parser.add_argument(
+            "--busy-rate",
+            type=float,
+            default=0.0,
+            help="share of messages turned away for now (temporary: sent again later)",
+        )
         parser.add_argument("--latency-ms", type=int, default=0, help="delay of each send request")
         parser.add_argument(
             "--rate-limit", type=float, default=0.0, help="send requests a second before 429"
@@ -31,6 +37,7 @@ class Command(BaseCommand):
             fail_rate=options["fail_rate"],
             latency_ms=options["latency_ms"],
             rate_limit=options["rate_limit"],
+            busy_rate=options["busy_rate"],
         )
         self.stdout.write(f"SMS gateway simulator on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
