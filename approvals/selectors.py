@@ -139,3 +139,13 @@ def pending_document_for(subject, *, doc_type: str) -> Document | None:
         .order_by("-pk")
         .first()
     )
+
+
+def last_return(document: Document) -> Action | None:
+    """The 반려 that sent the document back, with its reason and who returned it."""
+    return (
+        Action.objects.filter(document=document, kind=Action.Kind.RETURNED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

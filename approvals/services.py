@@ -554,9 +554,13 @@ def resubmit(
     title: str | None = None,
     body: str | None = None,
     facts: Sequence | None = None,
+    span_days: int | None = None,
     client: str = "web",
 ) -> Document:
-    """Start a new round of a returned document, revised; earlier rounds stay in the history."""
+    """Start a new round of a returned document, revised; earlier rounds stay in the history.
+
+    `span_days` is the revised request's length, when it changed: the line follows it (전결).
+    """
     document = _lock(document)
     if document.applicant_id != actor.pk:
         raise NotYourTurn(_("Only the applicant can resubmit a document."))
@@ -569,6 +573,8 @@ def resubmit(
     )
     reviewers = [s.acting_for_id or s.approver_id for s in previous if s.kind == "review"]
     cooperators = [s.acting_for_id or s.approver_id for s in previous if s.kind == "cooperate"]
+    if span_days is not None:
+        document.span_days = span_days
     line = preview_line(
         applicant=actor,
         doc_type=document.doc_type,

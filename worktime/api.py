@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .models import Arrangement, Kind
+from .models import Arrangement, Kind, Status
 
 
 @extend_schema_field(
@@ -230,6 +230,12 @@ class RequestErrorsSerializer(serializers.Serializer):
     seat = _messages()
 
 
+REQUEST_ERRORS = OpenApiResponse(
+    RequestErrorsSerializer,
+    description=gettext_lazy("Each field's messages, in the request's language."),
+)
+
+
 class CancelErrorsSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
     reason = _messages()
@@ -287,54 +293,58 @@ class RequestListCreate(generics.ListCreateAPIView):
         request=RequestInputSerializer,
         responses={
             201: ArrangementSerializer,
-            400: OpenApiResponse(
-                RequestErrorsSerializer,
-                description=gettext_lazy("Each field's messages, in the request's language."),
-            ),
+            400: REQUEST_ERRORS,
             403: FORBIDDEN,
         },
     )
     def post(self, request, *args, **kwargs):
-        serializer = RequestInputSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        data = dict(serializer.validated_data)
-        from smartcenters.models import Center, Seat
-
-        errors = {}
-        center_id, seat_id = data.pop("center", None), data.pop("seat", None)
-        center = seat = None
-        if center_id is not None:
-            center = Center.objects.filter(pk=center_id, is_active=True).first()
-            if center is None:
-                errors["center"] = [_("No such smart-work center.")]
-        if seat_id is not None:
-            seat = Seat.objects.filter(pk=seat_id, is_active=True).select_related("center").first()
-            if seat is None:
-                errors["seat"] = [_("No such seat.")]
+        fields, errors = _request_fields(request.data)
         if errors:
             return _invalid(errors)
         try:
             arrangement = services.request_arrangement(
-                applicant=request.user,
-                kind=data["kind"],
-                start_date=data["start_date"],
-                end_date=data.get("end_date"),
-                weekdays=data.get("weekdays") or None,
-                start_time=data.get("start_time"),
-                hours=data.get("hours"),
-                daily_hours=data.get("daily_hours") or None,
-                reason=data.get("reason", ""),
-                is_emergency=data.get("is_emergency", False),
-                emergency_reason=data.get("emergency_reason", ""),
-                center=center,
-                seat=seat,
-                client="api",
+                applicant=request.user, client="api", **fields
             )
         except services.RequestInvalid as invalid:
             return _invalid(invalid.errors)
         arrangement = selectors.arrangements_with_days(request.user).get(pk=arrangement.pk)
         return Response(ArrangementSerializer(arrangement).data, status=status.HTTP_201_CREATED)
+
+
+def _request_fields(data) -> tuple[dict, dict]:
+    """A request body read into the service's fields, or the errors of each field."""
+    from smartcenters.models import Center, Seat
+
+    serializer = RequestInputSerializer(data=data)
+    if not serializer.is_valid():
+        return {}, serializer.errors
+    data = dict(serializer.validated_data)
+    errors = {}
+    center_id, seat_id = data.pop("center", None), data.pop("seat", None)
+    center = seat = None
+    if center_id is not None:
+        center = Center.objects.filter(pk=center_id, is_active=True).first()
+        if center is None:
+            errors["center"] = [_("No such smart-work center.")]
+    if seat_id is not None:
+        seat = Seat.objects.filter(pk=seat_id, is_active=True).select_related("center").first()
+        if seat is None:
+            errors["seat"] = [_("No such seat.")]
+    fields = {
+        "kind": data["kind"],
+        "start_date": data["start_date"],
+        "end_date": data.get("end_date"),
+        "weekdays": data.get("weekdays") or None,
+        "start_time": data.get("start_time"),
+        "hours": data.get("hours"),
+        "daily_hours": data.get("daily_hours") or None,
+        "reason": data.get("reason", ""),
+        "is_emergency": data.get("is_emergency", False),
+        "emergency_reason": data.get("emergency_reason", ""),
+        "center": center,
+        "seat": seat,
+    }
+    return fields, errors
 
 
 class RequestDetail(generics.RetrieveAPIView):
@@ -398,6 +408,49 @@ class RequestCancel(APIView):
             if "__all__" in invalid.errors:
                 detail = " ".join(str(m) for m in invalid.errors["__all__"])
                 return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
+            return _invalid(invalid.errors)
+        arrangement = selectors.arrangements_with_days(request.user).get(pk=pk)
+        return Response(ArrangementSerializer(arrangement).data)
+
+
+class RequestRevise(APIView):
+    """Revise a returned request (반려) and send it again: a new round of its approval."""
+
+    serializer_class = RequestInputSerializer
+
+    @extend_schema(
+        parameters=[ID],
+        description=gettext_lazy(
+            "The same body as a new request, of the same kind: the days and seats are checked "
+            "and held again, and the approval document starts a new round."
+        ),
+        request=RequestInputSerializer,
+        responses={
+            200: ArrangementSerializer,
+            400: REQUEST_ERRORS,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                WorktimeErrorSerializer,
+                description=gettext_lazy("Only a returned request can be revised."),
+            ),
+        },
+    )
+    def post(self, request, pk: int):
+        arrangement = get_object_or_404(Arrangement, pk=pk, applicant=request.user)
+        if arrangement.status != Status.RETURNED:
+            return Response(
+                {"detail": _("Only a returned request can be revised.")},
+                status=status.HTTP_409_CONFLICT,
+            )
+        fields, errors = _request_fields(request.data)
+        if errors:
+            return _invalid(errors)
+        try:
+            services.revise_arrangement(
+                arrangement=arrangement, actor=request.user, client="api", **fields
+            )
+        except services.RequestInvalid as invalid:
             return _invalid(invalid.errors)
         arrangement = selectors.arrangements_with_days(request.user).get(pk=pk)
         return Response(ArrangementSerializer(arrangement).data)

@@ -107,6 +107,28 @@ class ArrangementRequestForm(forms.Form):
             # The page shows a field only for the kinds that use it (static/worktime/request.js).
             self.fields[name].kinds = " ".join(kinds)
 
+    @staticmethod
+    def initial_from(arrangement) -> dict:
+        """The form filled in as the arrangement was asked for."""
+        return {
+            "kind": arrangement.kind,
+            "start_date": arrangement.start_date,
+            "end_date": arrangement.end_date
+            if arrangement.end_date != arrangement.start_date
+            else None,
+            "weekdays": arrangement.weekdays,
+            # The start-time select's options are "HH:MM".
+            "start_time": arrangement.start_time.strftime("%H:%M")
+            if arrangement.start_time
+            else None,
+            "hours": arrangement.hours,
+            "reason": arrangement.reason,
+            "is_emergency": arrangement.is_emergency,
+            "emergency_reason": arrangement.emergency_reason,
+            "center": arrangement.center_id,
+            "seat": arrangement.seat_id,
+        }
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {

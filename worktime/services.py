@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -141,8 +143,32 @@ def title_for(arrangement: Arrangement, user: User) -> str:
     return f"{arrangement.get_kind_display()} · {user.get_full_name()} · {period}"
 
 
-@transaction.atomic
-def request_arrangement(
+@dataclass
+class CheckedRequest:
+    """A request that passed the rules: its fields as they will be stored, and its days."""
+
+    kind: str
+    start_date: dt.date
+    end_date: dt.date
+    weekdays: list[int]
+    start_time: dt.time | None
+    hours: Decimal | None
+    daily_hours: dict[str, str]
+    reason: str
+    is_emergency: bool
+    emergency_reason: str
+    center: object
+    seat: object
+    days: list[rules.DayPlan]
+
+    def apply_to(self, arrangement: Arrangement) -> None:
+        """Every field but the days is the arrangement's own field of that name."""
+        for field in dataclasses.fields(self):
+            if field.name != "days":
+                setattr(arrangement, field.name, getattr(self, field.name))
+
+
+def _check_request(
     *,
     applicant: User,
     kind: str,
@@ -157,13 +183,9 @@ def request_arrangement(
     emergency_reason: str = "",
     center=None,
     seat=None,
-    client: str = "web",
-) -> Arrangement:
-    """Check a request, record its days, hold the seats of a smart-work request and submit it
-    for approval: all or nothing, in one transaction. Raises `RequestInvalid`."""
-    from approvals import services as approvals
-    from smartcenters import services as centers
-
+) -> CheckedRequest:
+    """Check a request against its kind's policy and the person's other days; lock the person
+    first so that the overlap and monthly checks read a stable picture. Raises RequestInvalid."""
     if kind not in rules.Kind.ALL:
         raise RequestInvalid({"kind": [_("Choose a kind of arrangement.")]})
     policy_row = WorkPolicy.objects.filter(kind=kind).first()
@@ -171,7 +193,6 @@ def request_arrangement(
         raise RequestInvalid({"kind": [_("This kind of arrangement is not open for requests.")]})
     policy = policy_row.as_rules() if policy_row else rules.default_policy(kind)
 
-    # One request at a time per person: the overlap and monthly checks read a stable picture.
     User.objects.select_for_update().filter(pk=applicant.pk).first()
 
     errors: dict[str, list[str]] = {}
@@ -219,9 +240,8 @@ def request_arrangement(
         raise RequestInvalid(errors) from None
     if errors:
         raise RequestInvalid(errors)
-
-    arrangement = Arrangement.objects.create(
-        applicant=applicant,
+    smart_work = kind == rules.Kind.SMART_WORK
+    return CheckedRequest(
         kind=kind,
         start_date=start_date,
         end_date=end,
@@ -232,23 +252,28 @@ def request_arrangement(
         reason=request.reason,
         is_emergency=is_emergency,
         emergency_reason=request.emergency_reason if is_emergency else "",
-        center=center if kind == rules.Kind.SMART_WORK else None,
-        seat=seat if kind == rules.Kind.SMART_WORK else None,
-        status=Status.DRAFT,
-        client=client,
+        center=center if smart_work else None,
+        seat=seat if smart_work else None,
+        days=plan.days,
     )
+
+
+def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
+    """Store the request's days and hold its seats (smart work). Raises RequestInvalid."""
+    from smartcenters import services as centers
+
     try:
         with transaction.atomic():
             days = ArrangementDay.objects.bulk_create(
                 ArrangementDay(
                     arrangement=arrangement,
-                    user=applicant,
+                    user=arrangement.applicant,
                     date=day.date,
                     start_time=day.start_time,
                     end_time=day.end_time,
                     hours=day.hours,
                 )
-                for day in plan.days
+                for day in checked.days
             )
     except IntegrityError:
         # Another request of the same person took one of these days a moment ago.
@@ -256,57 +281,72 @@ def request_arrangement(
             {"start_date": [_("You already have an arrangement on one of these days.")]}
         ) from None
 
-    if kind == rules.Kind.SMART_WORK:
-        for day in days:
-            try:
-                day.booking = centers.book_seat(
-                    user=applicant,
-                    seat=seat,
-                    date=day.date,
-                    slot="full",
-                    status="held",
-                    origin="arrangement",
-                )
-            except centers.SeatTaken as taken:
-                nearest = getattr(taken, "nearest_free_seat", None) or (
-                    taken.args[0] if taken.args else None
-                )
-                message = _("Seat %(seat)s is taken on %(date)s.") % {
-                    "seat": seat.label,
-                    "date": rules.fmt_date(day.date),
+    if checked.kind != rules.Kind.SMART_WORK:
+        return
+    seat = checked.seat
+    for day in days:
+        try:
+            day.booking = centers.book_seat(
+                user=arrangement.applicant,
+                seat=seat,
+                date=day.date,
+                slot="full",
+                status="held",
+                origin="arrangement",
+            )
+        except centers.SeatTaken as taken:
+            message = _("Seat %(seat)s is taken on %(date)s.") % {
+                "seat": seat.label,
+                "date": rules.fmt_date(day.date),
+            }
+            if taken.nearest_free_seat is not None:
+                message += " " + _("The nearest free seat is %(seat)s.") % {
+                    "seat": taken.nearest_free_seat
                 }
-                if nearest is not None:
-                    message += " " + _("The nearest free seat is %(seat)s.") % {"seat": nearest}
-                raise RequestInvalid({"seat": [message]}) from None
-            except centers.PersonAlreadyBooked:
-                raise RequestInvalid(
-                    {
-                        "seat": [
-                            _("You already hold a seat on %(date)s.")
-                            % {"date": rules.fmt_date(day.date)}
-                        ]
-                    }
-                ) from None
-            except centers.BookingRuleError as error:
-                field = getattr(error, "field", None)
-                message = getattr(error, "message", None) or str(error)
-                name = (
-                    "seat"
-                    if field in (None, "", "seat", "__all__", "slot")
-                    else ("start_date" if field == "date" else field)
-                )
-                raise RequestInvalid({name: [str(message)]}) from None
-        ArrangementDay.objects.bulk_update(days, ["booking"])
+            raise RequestInvalid({"seat": [message]}) from None
+        except centers.PersonAlreadyBooked:
+            raise RequestInvalid(
+                {
+                    "seat": [
+                        _("You already hold a seat on %(date)s.")
+                        % {"date": rules.fmt_date(day.date)}
+                    ]
+                }
+            ) from None
+        except centers.BookingRuleError as error:
+            name = (
+                "seat"
+                if error.field in ("", "seat", "__all__", "slot")
+                else ("start_date" if error.field == "date" else error.field)
+            )
+            raise RequestInvalid({name: [error.message]}) from None
+    ArrangementDay.objects.bulk_update(days, ["booking"])
 
+
+@transaction.atomic
+def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Arrangement:
+    """Check a request, record its days, hold the seats of a smart-work request and submit it
+    for approval: all or nothing, in one transaction. Raises `RequestInvalid`.
+
+    `fields`: kind, start_date, end_date, weekdays, start_time, hours, daily_hours, reason,
+    is_emergency, emergency_reason, center, seat (see `_check_request`).
+    """
+    from approvals import services as approvals
+
+    checked = _check_request(applicant=applicant, **fields)
+    arrangement = Arrangement(applicant=applicant, status=Status.DRAFT, client=client)
+    checked.apply_to(arrangement)
+    arrangement.save()
+    _record_days(arrangement, checked)
     try:
         document = approvals.submit(
             applicant=applicant,
-            doc_type=doc_type_for(kind),
+            doc_type=doc_type_for(checked.kind),
             title=title_for(arrangement, applicant),
             body=arrangement.reason,
-            facts=_facts(arrangement, plan.days),
+            facts=_facts(arrangement, checked.days),
             subject=arrangement,
-            span_days=len(plan.days),
+            span_days=len(checked.days),
             client=client,
         )
     except approvals.LineError as error:
@@ -314,6 +354,53 @@ def request_arrangement(
     arrangement.approval = document
     arrangement.status = Status.PENDING
     arrangement.save(update_fields=["approval", "status", "updated_at"])
+    return arrangement
+
+
+@transaction.atomic
+def revise_arrangement(
+    *, arrangement: Arrangement, actor: User, client: str = "web", **fields
+) -> Arrangement:
+    """Revise a returned request (반려) and send it again: a new round of the same approval
+    document, whose earlier rounds and reasons stay in its history.
+
+    The kind stays; the rest is checked again as a new request would be, and the days and
+    seats are recorded afresh. All or nothing: a refusal leaves the returned request as it
+    was. Raises `RequestInvalid`.
+    """
+    from approvals import services as approvals
+
+    arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
+    if actor.pk != arrangement.applicant_id:
+        raise RequestInvalid({"__all__": [_("Only the applicant can revise a request.")]})
+    if arrangement.status != Status.RETURNED or arrangement.approval_id is None:
+        raise RequestInvalid({"__all__": [_("Only a returned request can be revised.")]})
+    if fields.get("kind", arrangement.kind) != arrangement.kind:
+        raise RequestInvalid(
+            {"kind": [_("The kind cannot change: withdraw it and make a new request.")]}
+        )
+    fields["kind"] = arrangement.kind
+    checked = _check_request(applicant=actor, **fields)
+    # The returned round's days are inactive and their seats given back: the revision
+    # replaces them (the document's history keeps what was asked before).
+    arrangement.days.all().delete()
+    checked.apply_to(arrangement)
+    arrangement.status = Status.PENDING
+    arrangement.client = client
+    arrangement.save()
+    _record_days(arrangement, checked)
+    try:
+        approvals.resubmit(
+            document=arrangement.approval,
+            actor=actor,
+            title=title_for(arrangement, actor),
+            body=arrangement.reason,
+            facts=_facts(arrangement, checked.days),
+            span_days=len(checked.days),
+            client=client,
+        )
+    except (approvals.AlreadyDecided, approvals.LineError) as error:
+        raise RequestInvalid({"__all__": [str(error)]}) from None
     return arrangement
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.month, name="month"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/revise/", views.request_revise, name="request_revise"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("board/", views.board, name="board"),
@@ -21,5 +22,6 @@ api_urlpatterns = [
     path("worktime/requests/", api.RequestListCreate.as_view(), name="requests"),
     path("worktime/requests/<int:pk>/", api.RequestDetail.as_view(), name="request"),
     path("worktime/requests/<int:pk>/cancel/", api.RequestCancel.as_view(), name="request_cancel"),
+    path("worktime/requests/<int:pk>/revise/", api.RequestRevise.as_view(), name="request_revise"),
     path("worktime/board/", api.Board.as_view(), name="board"),
 ]

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_admin, is_health_team
+from approvals import selectors as approval_selectors
 
 from . import closures, feed, reports, rules, selectors, services
 from .forms import ArrangementRequestForm, CancelForm, ClosureForm, ExtendClosureForm
-from .models import CalendarFeed, Closure, ClosurePlacement, Kind
+from .models import CalendarFeed, Closure, ClosurePlacement, Kind, Status
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
@@ -89,6 +90,10 @@ def request_new(request):
             messages.success(request, _("Your request was sent for approval."))
             return redirect("worktime:request_detail", pk=arrangement.pk)
     kind = form.data.get("kind") if form.is_bound else initial["kind"]
+    return _request_form_page(request, form, kind)
+
+
+def _request_form_page(request, form, kind: str, **extra):
     return render(
         request,
         "worktime/request_new.html",
@@ -98,8 +103,42 @@ def request_new(request):
                 request.user, kind if kind in rules.Kind.ALL else Kind.STAGGERED
             ),
             "policies": _policy_summaries(),
+            **extra,
         },
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def request_revise(request, pk: int):
+    """A returned request (반려), filled in as it was, to correct and send again."""
+    arrangement = selectors.arrangement_for(request.user, pk)
+    if arrangement is None:
+        raise Http404
+    if arrangement.status != Status.RETURNED:
+        messages.error(request, _("Only a returned request can be revised."))
+        return redirect("worktime:request_detail", pk=pk)
+    form = ArrangementRequestForm(
+        request.POST or None, initial=ArrangementRequestForm.initial_from(arrangement)
+    )
+    # The kind stays: it decides the approval document's type.
+    form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revise_arrangement(
+                arrangement=arrangement, actor=request.user, client="web", **form.service_kwargs()
+            )
+        except services.RequestInvalid as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            messages.success(request, _("Your revised request was sent for approval again."))
+            return redirect("worktime:request_detail", pk=pk)
+    return _request_form_page(
+        request,
+        form,
+        arrangement.kind,
+        revising=arrangement,
+        returned=approval_selectors.last_return(arrangement.approval),
     )
 
 
@@ -146,6 +185,9 @@ def request_detail(request, pk: int):
             "arrangement": arrangement,
             "days": arrangement.days.select_related("booking__seat__center"),
             "can_cancel": arrangement.can_cancel_on(services.local_today()),
+            "returned": approval_selectors.last_return(arrangement.approval)
+            if arrangement.status == Status.RETURNED
+            else None,
             "cancel_form": CancelForm(),
         },
     )

@@ -8,7 +8,7 @@ from tests.factories import UserFactory, org_tree
 from tests.smartcenters.factories import CenterFactory, SeatFactory
 from worktime.services import local_today, work_calendar
 
-__all__ = ["CenterFactory", "SeatFactory", "team_member", "working_day"]
+__all__ = ["CenterFactory", "SeatFactory", "returned_staggered", "team_member", "working_day"]
 
 
 def working_day(days_ahead: int = 2, *, weekday: int | None = None) -> dt.date:
@@ -27,3 +27,22 @@ def team_member(**kwargs):
     enrol_totp(lead)
     enrol_totp(chief)
     return person, lead, chief
+
+
+def returned_staggered(person, lead, *, start="10:00", reason="10시는 안 됩니다. 8시로 해 주세요."):
+    """A late start of `person`, returned (반려) by their team lead with `reason`."""
+    from approvals import services as approvals
+    from worktime import services
+
+    day = working_day(3)
+    arrangement = services.request_arrangement(
+        applicant=person,
+        kind="staggered",
+        start_date=day,
+        end_date=day,
+        start_time=dt.time.fromisoformat(start),
+        reason="아이 등원 후 출근",
+    )
+    approvals.return_(document=arrangement.approval, actor=lead, reason=reason)
+    arrangement.refresh_from_db()
+    return arrangement

@@ -8,7 +8,7 @@ from tests.conftest import screenshot
 from tests.factories import UserFactory, org_tree
 from worktime.models import Arrangement
 
-from .factories import working_day
+from .factories import returned_staggered, working_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +73,30 @@ def test_team_board_reads_on_a_phone(phone_page, live_server):
     assert "재택" in card.inner_text() and "pending" in card.inner_html()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "worktime-board-phone")
+
+
+def test_a_returned_request_is_corrected_and_sent_again_on_a_phone(phone_page, live_server):
+    team, lead, _chief, _director = org_tree()
+    staff = UserFactory(username="staff002", role=roles.STAFF, department=team)
+    arrangement = returned_staggered(
+        staff,
+        lead,
+        reason="그날은 오전 회의가 있습니다. 9시로 해 주세요.",
+    )
+    page = phone_page
+    sign_in(page, live_server.url, "staff002")
+    page.goto(f"{live_server.url}/worktime/requests/{arrangement.pk}/")
+    assert "오전 회의가 있습니다" in page.content()
+    page.get_by_role("link", name="고쳐서 다시 올리기").click()
+    page.wait_for_url("**/revise/")
+    assert page.locator("#id_kind").is_disabled()
+    assert page.locator("#id_start_time").input_value() == "10:00"
+    page.select_option("#id_start_time", "09:00")
+    screenshot(page, "worktime-revise-phone")
+    page.get_by_role("button", name="다시 결재 요청").click()
+    page.wait_for_url(f"**/worktime/requests/{arrangement.pk}/")
+    assert "pending" in page.locator("#arrangement-status").get_attribute("class")
+    assert "09:00–18:00" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    arrangement.approval.refresh_from_db()
+    assert arrangement.approval.round == 2
