@@ -220,6 +220,14 @@ def seed(stdout=None) -> None:
             number=f"H{index:04d}",
         )
     person(
+        "personnel01",
+        full_name=korean_name(rng),
+        position="주무관",
+        department=units["총무팀"],
+        role=roles.STAFF,
+        number="P0001",
+    ).groups.add(groups[roles.PERSONNEL])
+    person(
         "admin",
         full_name="관리자",
         position="주무관",

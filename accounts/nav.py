@@ -49,6 +49,12 @@ TILES = [
         (roles.MANAGER, roles.STAFF),
     ),
     Tile(
+        "worktime:stats",
+        _("Working-time figures"),
+        _("Arrangements by kind, department and month; CSV and Excel exports."),
+        (roles.PERSONNEL, roles.ADMIN),
+    ),
+    Tile(
         "rpa:uploads",
         _("Case sheets and messages"),
         _("Upload today's sheet and send results."),

@@ -6,7 +6,9 @@ STAFF = "staff"
 MANAGER = "manager"
 HEALTH = "health"
 ADMIN = "admin"
-ALL_ROLES = (STAFF, MANAGER, HEALTH, ADMIN)
+# The personnel office (인사 담당): exports of everyone's arrangements and their statistics.
+PERSONNEL = "personnel"
+ALL_ROLES = (STAFF, MANAGER, HEALTH, ADMIN, PERSONNEL)
 
 # Managers, the health team and admins handle other people's data: they sign in with TOTP.
 OTP_REQUIRED_ROLES = frozenset({MANAGER, HEALTH, ADMIN})
@@ -17,6 +19,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     MANAGER: [],
     HEALTH: [],
     ADMIN: [],
+    PERSONNEL: ["worktime.export_arrangement"],
 }
 
 
@@ -53,8 +56,12 @@ def requires_otp(user) -> bool:
     return user.is_authenticated and (user.is_staff or bool(role_names(user) & OTP_REQUIRED_ROLES))
 
 
-def ensure_roles() -> dict[str, Group]:
-    """Create the role groups and give each exactly the permissions listed for it."""
+def ensure_roles(*, exact: bool = True) -> dict[str, Group]:
+    """Create the role groups and give each the permissions listed for it.
+
+    `exact` also takes away what an admin added by hand (the demo's clean slate); without it,
+    listed permissions are only added, as after every migration.
+    """
     groups = {}
     for role in ALL_ROLES:
         group, _ = Group.objects.get_or_create(name=role)
@@ -64,9 +71,24 @@ def ensure_roles() -> dict[str, Group]:
             wanted.extend(
                 Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
-        group.permissions.set(wanted)
+        if exact:
+            group.permissions.set(wanted)
+        else:
+            group.permissions.add(*wanted)
         groups[role] = group
     return groups
+
+
+def ensure_roles_after_migrate(sender, **kwargs) -> None:
+    """post_migrate: the roles exist on every database, not only where the demo was seeded.
+
+    Runs once, after the last app's signal, when every app's permissions have been created.
+    """
+    from django.apps import apps
+
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label == last.label:
+        ensure_roles(exact=False)
 
 
 # Smart-work centers: admins run centers, seats, closures, rules and bookings from the admin.
