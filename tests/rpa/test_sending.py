@@ -80,7 +80,7 @@ def test_messages_the_gateway_turns_away_for_now_are_sent_again_later_once(
     health_user, templates, gateway, celery_worker, settings
 ):
     gateway.configure(busy_rate=0.2)
-    upload = upload_sheet(health_user, results_sheet(100, start=12000))
+    upload = upload_sheet(health_user, results_sheet(100, start=30000))
     services.confirm_send(upload=upload, user=health_user)
 
     wait_for(lambda: settled(upload), timeout=180, interval=0.5)
@@ -155,7 +155,7 @@ def test_a_batch_turned_away_after_the_stop_is_stopped_not_left_queued(
 ):
     from config.celery import app
 
-    upload = upload_sheet(health_user, results_sheet(30, start=21000))
+    upload = upload_sheet(health_user, results_sheet(30, start=31000))
     original = app.conf.broker_url
     point_broker_at(app, "redis://127.0.0.1:1/0")
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
