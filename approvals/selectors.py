@@ -76,6 +76,8 @@ class DocumentDetail:
     acting_for: User | None = None
     can_withdraw: bool = False
     can_resubmit: bool = False
+    # Where the subject's own form corrects a returned request, when it has one.
+    revise_url: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,6 +120,9 @@ def document_detail(*, user: User, document_id: int) -> DocumentDetail:
     detail.can_resubmit = (
         document.status == Document.Status.RETURNED and document.applicant_id == user.pk
     )
+    if detail.can_resubmit and document.subject_id is not None:
+        get_revise_url = getattr(document.subject, "get_revise_url", None)
+        detail.revise_url = get_revise_url() if get_revise_url else None
     return detail
 
 

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -244,6 +245,12 @@ class Arrangement(models.Model):
     @property
     def can_withdraw(self) -> bool:
         return self.status == Status.PENDING and self.approval_id is not None
+
+    def get_revise_url(self) -> str | None:
+        """Where a returned request is corrected (the approvals page links here)."""
+        if self.status != Status.RETURNED:
+            return None
+        return reverse("worktime:request_revise", args=[self.pk])
 
     def can_cancel_on(self, today) -> bool:
         """An approved arrangement can be cancelled until its first day begins."""

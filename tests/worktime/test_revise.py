@@ -173,3 +173,12 @@ def test_the_api_revises_a_returned_request_and_refuses_a_pending_one(client_for
     other, _l, _c = team_member()
     assert client_for(other).post(url, body, content_type="application/json").status_code == 404
     assert Action.objects.filter(document=arrangement.approval, kind="resubmitted").count() == 1
+
+
+def test_the_approval_document_sends_the_applicant_to_the_request_form(client_for):
+    person, lead, _chief = team_member()
+    arrangement = returned_staggered(person, lead)
+    page = client_for(person).get(f"/approvals/{arrangement.approval_id}/").content.decode()
+    assert f'href="/worktime/requests/{arrangement.pk}/revise/"' in page
+    # Not the title-and-body form: that would send the same days again.
+    assert f'action="/approvals/{arrangement.approval_id}/resubmit/"' not in page
