@@ -1,6 +1,8 @@
 """Sending: confirmation, stop and resend, the outbox worker, reconciliation, delivery reports."""
 
+import csv
 import datetime
+import io
 import logging
 from collections import defaultdict
 
@@ -64,27 +66,26 @@ def confirm_send(*, upload: Upload, user) -> int:
             )
         now = timezone.now()
         prefix = f"{upload.day.isoformat()}|"
-        messages = []
-        for recipient in recipients.iterator(chunk_size=5000):
+        too_long_reason = _("The message is longer than 2,000 bytes.")
+        rows = []
+        for recipient in recipients.only(*MESSAGE_FIELDS).iterator(chunk_size=5000):
             template = templates[recipient.message_kind]
             text, _length, channel = render_message(template, recipient)
             too_long = channel is None
-            messages.append(
-                OutboxMessage(
-                    recipient=recipient,
-                    upload=upload,
-                    kind=recipient.message_kind,
-                    dedupe_key=prefix + recipient.person_key,
-                    to=recipient.phone,
-                    sender=template.sender.number if template.sender_id else "",
-                    text=text,
-                    channel=OutboxMessage.Channel.LMS if too_long else channel,
-                    status=Status.FAILED if too_long else Status.QUEUED,
-                    failure_reason=_("The message is longer than 2,000 bytes.") if too_long else "",
-                    next_attempt_at=now,
+            rows.append(
+                (
+                    recipient.pk,
+                    recipient.message_kind,
+                    prefix + recipient.person_key,
+                    recipient.phone,
+                    template.sender.number if template.sender_id else "",
+                    text,
+                    OutboxMessage.Channel.LMS if too_long else channel,
+                    Status.FAILED if too_long else Status.QUEUED,
+                    too_long_reason if too_long else "",
                 )
             )
-        OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+        _write_outbox(upload, rows)
         # A concurrent confirmation may have claimed some keys first: show who texted them.
         _mark_already_messaged(upload)
         upload.status = Upload.Status.CONFIRMED
@@ -94,6 +95,65 @@ def confirm_send(*, upload: Upload, user) -> int:
         created = upload.messages.count()
         transaction.on_commit(enqueue_sending)
     return created
+
+
+# What rendering a resident's message reads (see messages.message_context).
+MESSAGE_FIELDS = (
+    "pk",
+    "name",
+    "phone",
+    "test_date",
+    "quarantine_start",
+    "quarantine_end",
+    "message_kind",
+    "person_key",
+)
+OUTBOX_IN_COLUMNS = (
+    "recipient_id",
+    "kind",
+    "dedupe_key",
+    "to",
+    "sender",
+    "text",
+    "channel",
+    "status",
+    "failure_reason",
+)
+
+
+def _write_outbox(upload: Upload, rows: list[tuple]) -> None:
+    """Insert one upload's messages with COPY: a worst day's 50,000 rows in about a second.
+
+    The rows go to a scratch table first, so the insert can skip a dedupe key that another
+    upload's confirmation claimed meanwhile (ON CONFLICT DO NOTHING), as bulk_create's
+    ignore_conflicts did, without the ORM's cost per row.
+    """
+    table = OutboxMessage._meta.db_table
+    columns = ", ".join(f'"{name}"' for name in OUTBOX_IN_COLUMNS)
+    buffer = io.StringIO()
+    # Every field quoted: COPY reads an unquoted empty field as NULL, a quoted one as "".
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerows(
+        (position, *row) for position, row in enumerate(rows)
+    )
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE rpa_outbox_in (position integer, recipient_id bigint, "
+            'kind text, dedupe_key text, "to" text, sender text, text text, channel text, '
+            "status text, failure_reason text)"
+        )
+        cursor.cursor.copy_expert(
+            f"COPY rpa_outbox_in (position, {columns}) FROM STDIN WITH (FORMAT csv)", buffer
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, upload_id, client_id, attempts, next_attempt_at, "  # noqa: S608
+            "gateway_message_id, created_at, updated_at) "
+            f"SELECT {columns}, %s, gen_random_uuid(), 0, now(), '', now(), now() "
+            "FROM rpa_outbox_in ORDER BY position ON CONFLICT DO NOTHING",
+            [upload.pk],
+        )
+        # Dropped here, not at commit: a caller's transaction may confirm another upload.
+        cursor.execute("DROP TABLE rpa_outbox_in")
 
 
 def enqueue_sending(count: int | None = None) -> None:
