@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..models import AccessLog, AgencyReport, OutboxMessage, Recipient, Upload
+from .bulk import copy_insert
 
 
 def create_upload(*, user, filename: str, data: bytes) -> Upload:
@@ -38,8 +39,11 @@ def create_upload(*, user, filename: str, data: bytes) -> Upload:
     try:
         with transaction.atomic():
             upload.save()
-            Recipient.objects.bulk_create(
-                (_recipient_from_row(upload, row) for row in report.rows), batch_size=2000
+            copy_insert(
+                Recipient,
+                RECIPIENT_COLUMNS,
+                (_recipient_values(upload, row) for row in report.rows),
+                computed={"already_messaged_by_id": "NULL"},
             )
             _mark_already_messaged(upload)
     except BaseException:
@@ -48,27 +52,47 @@ def create_upload(*, user, filename: str, data: bytes) -> Upload:
     return upload
 
 
-def _recipient_from_row(upload: Upload, row) -> Recipient:
+RECIPIENT_COLUMNS = (
+    "upload_id",
+    "row",
+    "status",
+    "name",
+    "phone",
+    "birth_date",
+    "result",
+    "test_date",
+    "quarantine_start",
+    "quarantine_end",
+    "message_kind",
+    "errors",
+    "duplicate_of",
+    "raw",
+    "person_key",
+)
+
+
+def _recipient_values(upload: Upload, row) -> tuple:
+    """One read row as the values of RECIPIENT_COLUMNS."""
     valid = row.status == Recipient.Status.VALID
     kind = (row.message_kind or "") if valid else ""
     name = (row.name or "")[:100]
     phone = (row.phone or "")[:20]
-    return Recipient(
-        upload=upload,
-        row=row.row,
-        status=row.status,
-        name=name,
-        phone=phone,
-        birth_date=row.birth_date,
-        result=row.result or "",
-        test_date=row.test_date,
-        quarantine_start=row.quarantine_start,
-        quarantine_end=row.quarantine_end,
-        message_kind=kind,
-        errors=[dict(e) for e in row.errors],
-        duplicate_of=row.duplicate_of,
-        raw=[("" if cell is None else str(cell)) for cell in row.raw],
-        person_key=rules.person_key(
+    return (
+        upload.pk,
+        row.row,
+        row.status,
+        name,
+        phone,
+        row.birth_date,
+        row.result or "",
+        row.test_date,
+        row.quarantine_start,
+        row.quarantine_end,
+        kind,
+        [dict(e) for e in row.errors],
+        row.duplicate_of,
+        [("" if cell is None else str(cell)) for cell in row.raw],
+        rules.person_key(
             name=name,
             phone=phone,
             kind=kind,
