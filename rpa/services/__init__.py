@@ -9,6 +9,7 @@
         ...  # refusal.message: one translated sentence for the team
 
 Modules, each importing only those before it:
+- bulk: a whole sheet's rows inserted with COPY (recipients, outbox messages);
 - selfcheck: the signed self-check link, submitting a check, who has not checked in;
 - messages: a template rendered for one resident, with its length and channel;
 - uploads: a read sheet stored as an upload, the access log, the sheet export, retention;
