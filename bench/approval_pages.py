@@ -1,4 +1,5 @@
-"""Approval pages: server time and transfer size of the inbox and a document with 50 waiting items.
+"""Phone pages: server time, transfer size and Lighthouse of the approval inbox and a document
+with 50 waiting items, and of the pages staff use most (home, booking, applying, the team board).
 
     .venv/bin/python bench/approval_pages.py [--requests 50] [--no-lighthouse] [--quick]
 
@@ -8,10 +9,11 @@ static files and starts gunicorn (2 workers, DEBUG off) on a free 127.0.0.1 port
 in as a browser does (password, then a TOTP code computed from the manager's device), and
 measures:
   - response time (median and p95 over --requests GETs, one at a time) of /approvals/, of one
-    document page and, as the reference measured in the same run, of /healthz;
+    document page, of /, /centers/ (the five demo centers), /worktime/requests/new/ and
+    /worktime/board/ and, as the reference measured in the same run, of /healthz;
   - transfer size: HTML bytes and gzip bytes, and the same for the page's CSS and JS files.
 If Lighthouse 12 is in var/tools (or `npm install --prefix var/tools lighthouse@12` works) and
-/usr/bin/chromium exists, runs Lighthouse's mobile audit on both pages and prints the scores.
+/usr/bin/chromium exists, runs Lighthouse's mobile audit on each page and prints the scores.
 """
 
 import argparse
@@ -83,6 +85,9 @@ def seed() -> tuple[str, int]:
     for member in staff:
         member.department = team
         member.save(update_fields=["department"])
+    from smartcenters import demo as centers_demo
+
+    centers_demo.seed()  # the booking page's five centers and 60 seats
     waiting = inbox_for(lead).count()
     for i in range(waiting, WAITING):
         services.submit(
@@ -313,11 +318,15 @@ def main() -> int:
             ("/healthz", "reference"),
             ("/approvals/", "inbox"),
             (f"/approvals/{document}/", "document"),
+            ("/", "home"),
+            ("/centers/", "booking"),
+            ("/worktime/requests/new/", "apply"),
+            ("/worktime/board/", "board"),
         ]
         print(f"\nResponse time over {args.requests} sequential GETs (client-measured, localhost):")
         for path, label in pages:
             median, p95, _ = timings(session, f"{base}{path}", args.requests)
-            print(f"  {label:9} {path:18} median {median:6.1f} ms   p95 {p95:6.1f} ms")
+            print(f"  {label:9} {path:24} median {median:6.1f} ms   p95 {p95:6.1f} ms")
         print("\nTransfer size (bytes; gzip level 6 as a proxy would send it):")
         for path, label in pages[1:]:
             s = sizes(session, base, path)
@@ -352,7 +361,7 @@ def main() -> int:
                     and scores.get("best-practices", 0) >= 95
                     else "NOT met"
                 )
-                print(f"  {label:9} {path:18} {scores}  → {verdict}")
+                print(f"  {label:9} {path:24} {scores}  → {verdict}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
