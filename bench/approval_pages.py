@@ -9,8 +9,9 @@ static files and starts gunicorn (2 workers, DEBUG off) on a free 127.0.0.1 port
 in as a browser does (password, then a TOTP code computed from the manager's device), and
 measures:
   - response time (median and p95 over --requests GETs, one at a time) of /approvals/, of one
-    document page, of /, /centers/ (the five demo centers), /worktime/requests/new/ and
-    /worktime/board/ and, as the reference measured in the same run, of /healthz;
+    document page, of /, /centers/ (the five demo centers), /worktime/requests/new/,
+    /worktime/board/ and a resident's self-check page (public, opened from a text) and, as the
+    reference measured in the same run, of /healthz;
   - transfer size: HTML bytes and gzip bytes, and the same for the page's CSS and JS files.
 If Lighthouse 12 is in var/tools (or `npm install --prefix var/tools lighthouse@12` works) and
 /usr/bin/chromium exists, runs Lighthouse's mobile audit on each page and prints the scores.
@@ -98,6 +99,44 @@ def seed() -> tuple[str, int]:
             facts=[["금액", f"{(i + 1) * 10_000:,}원"], ["수량", "1대"]],
         )
     return lead.username, inbox_for(lead).first().pk
+
+
+def resident_selfcheck_path(uploader_username: str) -> str:
+    """A quarantined resident's self-check link (the page residents open from their text)."""
+    import datetime
+    import uuid
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import User
+    from rpa import services
+    from rpa.models import Recipient, Upload
+
+    today = timezone.localdate()
+    upload = Upload.objects.create(
+        uploaded_by=User.objects.get(username=uploader_username),
+        original_name="bench.xlsx",
+        sha256=uuid.uuid4().hex,
+        day=today,
+        summary={"rows": 1, "valid": 1},
+    )
+    resident = Recipient.objects.create(
+        upload=upload,
+        row=2,
+        status="valid",
+        name="주민벤치",
+        phone="01099990000",
+        message_kind="quarantine",
+        quarantine_start=today,
+        quarantine_end=today + datetime.timedelta(days=7),
+    )
+    return reverse("rpa-selfcheck", args=[services.selfcheck_token(resident)])
+
+
+def shown(path: str) -> str:
+    """A path as printed: a self-check link's token is a secret, even a made-up resident's."""
+    return "/s/<token>/" if path.startswith("/s/") else path
 
 
 def totp_now(username: str) -> str:
@@ -322,11 +361,12 @@ def main() -> int:
             ("/centers/", "booking"),
             ("/worktime/requests/new/", "apply"),
             ("/worktime/board/", "board"),
+            (resident_selfcheck_path(username), "selfcheck"),
         ]
         print(f"\nResponse time over {args.requests} sequential GETs (client-measured, localhost):")
         for path, label in pages:
             median, p95, _ = timings(session, f"{base}{path}", args.requests)
-            print(f"  {label:9} {path:24} median {median:6.1f} ms   p95 {p95:6.1f} ms")
+            print(f"  {label:9} {shown(path):24} median {median:6.1f} ms   p95 {p95:6.1f} ms")
         print("\nTransfer size (bytes; gzip level 6 as a proxy would send it):")
         for path, label in pages[1:]:
             s = sizes(session, base, path)
@@ -351,7 +391,7 @@ def main() -> int:
                     scores = lighthouse(f"{base}{path}", cookie)
                 except (subprocess.SubprocessError, OSError, ValueError, KeyError) as exc:
                     print(
-                        f"  {label:9} {path}: Lighthouse failed ({exc.__class__.__name__}: {exc})"
+                        f"  {label:9} {shown(path)}: Lighthouse failed ({exc.__class__.__name__}: {exc})"
                     )
                     continue
                 verdict = (
@@ -361,7 +401,7 @@ def main() -> int:
                     and scores.get("best-practices", 0) >= 95
                     else "NOT met"
                 )
-                print(f"  {label:9} {path:24} {scores}  → {verdict}")
+                print(f"  {label:9} {shown(path):24} {scores}  → {verdict}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
