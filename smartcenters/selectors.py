@@ -147,8 +147,9 @@ def centers_near(*, latitude: float, longitude: float) -> list[tuple[Center, flo
 
 
 def _columns(model, alias: str) -> tuple[list[str], str]:
-    fields = [f.attname for f in model._meta.concrete_fields]
-    return fields, ", ".join(f'{alias}."{f}"' for f in fields)
+    """The model's field names (for Model.from_db) and its columns in the same order, for SQL."""
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(f'{alias}."{f.column}"' for f in fields)
 
 
 SEAT_FIELDS, SEAT_COLUMNS = _columns(Seat, "s")
