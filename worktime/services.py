@@ -260,8 +260,6 @@ def _check_request(
 
 def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
     """Store the request's days and hold its seats (smart work). Raises RequestInvalid."""
-    from smartcenters import services as centers
-
     try:
         with transaction.atomic():
             days = ArrangementDay.objects.bulk_create(
@@ -281,13 +279,18 @@ def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
             {"start_date": [_("You already have an arrangement on one of these days.")]}
         ) from None
 
-    if checked.kind != rules.Kind.SMART_WORK:
-        return
-    seat = checked.seat
+    if checked.kind == rules.Kind.SMART_WORK:
+        _hold_seats(arrangement.applicant, checked.seat, days)
+
+
+def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
+    """Hold `seat` for each day of a pending smart-work request. Raises RequestInvalid."""
+    from smartcenters import services as centers
+
     for day in days:
         try:
             day.booking = centers.book_seat(
-                user=arrangement.applicant,
+                user=person,
                 seat=seat,
                 date=day.date,
                 slot="full",
@@ -577,8 +580,6 @@ def reset_calendar_feed(*, user: User) -> CalendarFeed:
 def on_document_resubmitted(sender, document, **kwargs) -> None:
     """A returned request sent again (a new round): it takes its days and seats back, or the
     resubmission fails (an exception here undoes it) when another arrangement took them."""
-    from smartcenters import services as centers
-
     arrangement = Arrangement.objects.select_for_update().filter(approval_id=document.pk).first()
     if arrangement is None or arrangement.status != Status.RETURNED:
         return
@@ -593,18 +594,6 @@ def on_document_resubmitted(sender, document, **kwargs) -> None:
             {"start_date": [_("You already have an arrangement on one of these days.")]}
         ) from None
     if arrangement.kind == rules.Kind.SMART_WORK and arrangement.seat_id:
-        for day in days:
-            try:
-                day.booking = centers.book_seat(
-                    user=arrangement.applicant,
-                    seat=arrangement.seat,
-                    date=day.date,
-                    slot="full",
-                    status="held",
-                    origin="arrangement",
-                )
-            except centers.BookingError as error:
-                raise RequestInvalid({"seat": [error.message]}) from None
-        ArrangementDay.objects.bulk_update(days, ["booking"])
+        _hold_seats(arrangement.applicant, arrangement.seat, days)
     arrangement.status = Status.PENDING
     arrangement.save(update_fields=["status", "updated_at"])
