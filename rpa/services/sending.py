@@ -476,10 +476,12 @@ def pull_delivery_reports() -> int:
     GatewayCursor.objects.get_or_create(name="reports")
     applied = 0
     # A report can come before the send's outcome is written: the message is still `sending`
-    # (a worker holds it while it records the answer: the update waits for that, then
-    # applies) or `unknown` (the answer was lost). Skipping it would lose the report for good,
-    # since the cursor moves on. If it was the upload's last pending message, nobody else
-    # would mark the upload done.
+    # (a sender holds its row while it records the gateway's answer) or `unknown` (the answer
+    # was lost). Skipping it would lose the report for good, since the cursor moves on; waiting
+    # for the sender would stall every report behind it for as long as its gateway call takes.
+    # So the cursor stops just before the first report about a row someone holds, and the next
+    # pull (the beat's, or a sender's) reads it again. Applying a report twice changes nothing.
+    # If it was the upload's last pending message, nobody else would mark the upload done.
     reportable = (Status.SENT, Status.UNKNOWN, Status.SENDING)
     settled_uploads: set[int] = set()
     with transaction.atomic():
@@ -495,6 +497,26 @@ def pull_delivery_reports() -> int:
                 break
             if not reports:
                 break
+            ids = [r["client_id"] for r in reports]
+            mine = {
+                str(c)
+                for c in OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(client_id__in=ids)
+                .values_list("client_id", flat=True)
+            }
+            held = {
+                str(c)
+                for c in OutboxMessage.objects.filter(client_id__in=ids).values_list(
+                    "client_id", flat=True
+                )
+            } - mine
+            blocked_at = next((i for i, r in enumerate(reports) if r["client_id"] in held), None)
+            if blocked_at is not None:
+                if blocked_at:
+                    position = int(reports[blocked_at - 1]["seq"])
+                else:
+                    position = cursor_row.position
+                reports = reports[:blocked_at]
             delivered = [r["client_id"] for r in reports if r.get("status") == "delivered"]
             failed = [r for r in reports if r.get("status") == "failed"]
             now = timezone.now()
@@ -518,6 +540,8 @@ def pull_delivery_reports() -> int:
                 )
             cursor_row.position = position
             cursor_row.save(update_fields=["position"])
+            if blocked_at is not None:
+                break
     _finish_uploads(settled_uploads)
     return applied
 

@@ -174,6 +174,54 @@ def test_a_batch_turned_away_after_the_stop_is_stopped_not_left_queued(
     assert messages.filter(status="stopped").count() == 30
 
 
+def test_a_report_about_a_message_a_sender_holds_waits_for_the_next_pull(
+    health_user, templates, gateway, settings
+):
+    import threading
+
+    from django.db import connection, transaction
+
+    from config.celery import app
+
+    upload = upload_sheet(health_user, results_sheet(2, start=32000))
+    original = app.conf.broker_url
+    point_broker_at(app, "redis://127.0.0.1:1/0")  # no worker: this test sends and pulls itself
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    try:
+        services.confirm_send(upload=upload, user=health_user)
+    finally:
+        point_broker_at(app, original)
+        settings.CELERY_BROKER_URL = original
+    services.send_claimed(services.claim_outbox_batch())
+    first, second = OutboxMessage.objects.filter(upload=upload).order_by("id")
+    # A sender is still recording the gateway's answer about the second: it holds the row.
+    OutboxMessage.objects.filter(pk=second.pk).update(status="sending")
+    holding, release = threading.Event(), threading.Event()
+
+    def sender():
+        with transaction.atomic():
+            OutboxMessage.objects.select_for_update().get(pk=second.pk)
+            holding.set()
+            release.wait(60)
+            OutboxMessage.objects.filter(pk=second.pk).update(status="sent")
+        connection.close()
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        services.pull_delivery_reports()  # does not wait for the sender
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.status, second.status) == ("delivered", "sending")
+    finally:
+        release.set()
+        thread.join(30)
+    services.pull_delivery_reports()  # the next pull reads the held report again
+    second.refresh_from_db()
+    assert second.status == "delivered"
+
+
 def test_reupload_does_not_text_the_same_people_again(
     health_user, templates, gateway, celery_worker
 ):
