@@ -110,20 +110,25 @@ def point_broker_at(app, url: str) -> None:
     app.amqp._producer_pool = None
 
 
-def test_confirmation_with_redis_down_keeps_the_outbox_and_the_sweep_sends_it(
-    health_user, templates, gateway, celery_worker, settings
-):
+def confirm_with_redis_down(upload, user, settings) -> int:
+    """Confirm while the broker does not answer: the outbox is written, no sender is woken."""
     from config.celery import app
 
-    upload = upload_sheet(health_user, results_sheet(12, start=4000))
     original = app.conf.broker_url
     point_broker_at(app, "redis://127.0.0.1:1/0")
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     try:
-        assert services.confirm_send(upload=upload, user=health_user) == 12
+        return services.confirm_send(upload=upload, user=user)
     finally:
         point_broker_at(app, original)
         settings.CELERY_BROKER_URL = original
+
+
+def test_confirmation_with_redis_down_keeps_the_outbox_and_the_sweep_sends_it(
+    health_user, templates, gateway, celery_worker, settings
+):
+    upload = upload_sheet(health_user, results_sheet(12, start=4000))
+    assert confirm_with_redis_down(upload, health_user, settings) == 12
     assert OutboxMessage.objects.filter(upload=upload, status="queued").count() == 12
     OutboxMessage.objects.filter(upload=upload).update(
         next_attempt_at=OutboxMessage.objects.first().created_at.replace(year=2000)
@@ -154,17 +159,8 @@ def test_stop_leaves_unsent_messages_stopped(health_user, templates, gateway, ce
 def test_a_batch_turned_away_after_the_stop_is_stopped_not_left_queued(
     health_user, templates, settings
 ):
-    from config.celery import app
-
     upload = upload_sheet(health_user, results_sheet(30, start=31000))
-    original = app.conf.broker_url
-    point_broker_at(app, "redis://127.0.0.1:1/0")
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    try:
-        services.confirm_send(upload=upload, user=health_user)
-    finally:
-        point_broker_at(app, original)
-        settings.CELERY_BROKER_URL = original
+    confirm_with_redis_down(upload, health_user, settings)
     in_flight = services.claim_outbox_batch(limit=10)
     assert services.stop_sending(upload=upload, user=health_user) == 20
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:1"  # nobody listens: the batch never left
@@ -181,17 +177,8 @@ def test_a_report_about_a_message_a_sender_holds_waits_for_the_next_pull(
 
     from django.db import connection, transaction
 
-    from config.celery import app
-
     upload = upload_sheet(health_user, results_sheet(2, start=32000))
-    original = app.conf.broker_url
-    point_broker_at(app, "redis://127.0.0.1:1/0")  # no worker: this test sends and pulls itself
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    try:
-        services.confirm_send(upload=upload, user=health_user)
-    finally:
-        point_broker_at(app, original)
-        settings.CELERY_BROKER_URL = original
+    confirm_with_redis_down(upload, health_user, settings)  # no worker: the test sends itself
     services.send_claimed(services.claim_outbox_batch())
     first, second = OutboxMessage.objects.filter(upload=upload).order_by("id")
     # A sender is still recording the gateway's answer about the second: it holds the row.
