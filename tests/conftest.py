@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.test import TransactionTestCase
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +19,32 @@ from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _flush_gives_way_last(original):
+    """A transactional test ends by emptying every table (one TRUNCATE). A Celery worker may
+    still be finishing a task of that test then, holding one table while it wants another the
+    TRUNCATE already holds: a deadlock, in which PostgreSQL aborts whichever session checks
+    first. The flush waits longer before checking, so the leftover task gives way, not the
+    next test's clean database."""
+
+    def teardown(self):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET deadlock_timeout = '10s'")  # a superuser's setting
+        except DatabaseError:
+            original(self)  # a database user without the right: the usual flush
+            return
+        try:
+            original(self)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET deadlock_timeout")
+
+    return teardown
+
+
+TransactionTestCase._fixture_teardown = _flush_gives_way_last(TransactionTestCase._fixture_teardown)
 
 
 @pytest.fixture(autouse=True)

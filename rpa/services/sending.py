@@ -163,14 +163,21 @@ def broker_answers() -> bool:
 
 def stop_sending(*, upload: Upload, user) -> int:
     """Stop what has not gone yet; returns how many messages were stopped."""
+    # Two steps, so that this never holds the upload while it waits for a message: senders
+    # hold their messages and then read the upload (_hold_back_stopped); the other order here
+    # would deadlock with them. First the upload is marked stopped: from its commit on, no
+    # claim takes its messages and a sender putting some back in the queue stops them itself.
+    # A sender that read it just before has committed by then (its FOR SHARE made this wait),
+    # so the second step finds what it put back.
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
         if upload.status not in (Upload.Status.CONFIRMED, Upload.Status.DONE):
             raise SendRefused(_("Only a sheet that is being sent can be stopped."))
-        stopped = _stop_queued(OutboxMessage.objects.filter(upload=upload))
         upload.status = Upload.Status.STOPPED
         upload.finished_at = timezone.now()
         upload.save(update_fields=["status", "finished_at"])
+    # Should this step not run (the process dies), the beat's sweep stops these messages.
+    stopped = _stop_queued(OutboxMessage.objects.filter(upload=upload))
     logger.info("upload %s stopped: %s messages", upload.pk, stopped)
     return stopped
 
