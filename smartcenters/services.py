@@ -125,8 +125,10 @@ def _check_rules(
         )
 
 
-# Plain SQL on the booking hot path (see _seat_query).
+# Plain SQL on the booking hot path (see SEAT_FOR_BOOKING_SQL).
 LOCK_PERSON_SQL = f"SELECT 1 FROM {get_user_model()._meta.db_table} WHERE id = %s FOR UPDATE"  # noqa: S608
+# NO KEY UPDATE: bookings of the seat take turns, while rows that merely refer to it do not wait.
+LOCK_SEAT_SQL = f"SELECT 1 FROM {Seat._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
 ACTIVE_BOOKINGS_SQL = (
     f"SELECT count(*) FROM {Booking._meta.db_table}"  # noqa: S608
     " WHERE user_id = %s AND status = ANY(%s) AND date >= %s"
@@ -227,6 +229,11 @@ def book_seat(
             with transaction.atomic():
                 if enforce_rules:
                     _check_active_limit(user=user, now=now, rules_row=rules_row)
+                # Inserts racing for one seat would each wait in the exclusion index for the
+                # other's row, and PostgreSQL would abort one of them: they take turns instead,
+                # and the loser meets the winner's committed row (SeatTaken).
+                with connection.cursor() as cursor:
+                    cursor.execute(LOCK_SEAT_SQL, [seat.pk])
                 booking = Booking.objects.create(
                     user=user, seat=seat, date=date, slot=slot, status=status, origin=origin
                 )
@@ -243,8 +250,9 @@ def book_seat(
                 raise PersonAlreadyBooked(selectors.active_booking_of(user, date, slot)) from None
             raise
         except OperationalError as exc:
-            # Two inserts can each find the other's uncommitted row in the exclusion index and
-            # wait for each other; PostgreSQL aborts one. Trying again settles who won.
+            # Still possible where a booking meets another transaction that holds seats or
+            # bookings in another order (a cancellation serving the waitlist, a closure's
+            # relocation): PostgreSQL aborts one, and trying again settles who won.
             if _pgcode(exc) != DEADLOCK_DETECTED or attempt == DEADLOCK_RETRIES:
                 raise
     raise AssertionError("unreachable")
