@@ -150,30 +150,32 @@ def progress(request, pk: int):
     return render(request, "rpa/progress.html", context)
 
 
-@require_POST
-@health_team_required
-def stop(request, pk: int):
+def _progress_action(request, pk: int, service, done: str):
+    """A button on the progress page: run it, say what it did or why not, back to progress."""
     upload = get_object_or_404(Upload, pk=pk)
     try:
-        count = services.stop_sending(upload=upload, user=request.user)
+        count = service(upload=upload, user=request.user)
     except services.SendRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("%(count)s messages were stopped.") % {"count": count})
+        messages.success(request, done % {"count": count})
     return redirect("rpa:progress", pk=pk)
+
+
+@require_POST
+@health_team_required
+def stop(request, pk: int):
+    return _progress_action(
+        request, pk, services.stop_sending, _("%(count)s messages were stopped.")
+    )
 
 
 @require_POST
 @health_team_required
 def resend_failed(request, pk: int):
-    upload = get_object_or_404(Upload, pk=pk)
-    try:
-        count = services.resend_failed(upload=upload, user=request.user)
-    except services.SendRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("%(count)s messages are sent again.") % {"count": count})
-    return redirect("rpa:progress", pk=pk)
+    return _progress_action(
+        request, pk, services.resend_failed, _("%(count)s messages are sent again.")
+    )
 
 
 @require_POST
