@@ -1,5 +1,7 @@
 """Header context: navigation, unread notifications and registered counters."""
 
+from functools import cache
+
 from .nav import HEADER_COUNTERS, tiles_for
 
 
@@ -8,17 +10,25 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
 
+    # Lazy and computed once a request: pages that never show the header pay nothing, and a
+    # header that shows a count twice asks the database once.
+    @cache
     def counters():
         return {name: func(user) for name, func in HEADER_COUNTERS.items()}
 
+    @cache
     def unread():
         if not user.notify_in_app:
             return 0
         return user.notifications.filter(read_at__isnull=True).count()
 
-    # Lazy: pages that never show the header pay nothing.
+    def waiting_total():
+        """The phone menu button's badge: everything the folded links would show."""
+        return counters().get("approvals", 0) + unread()
+
     return {
         "nav_tiles": lambda: tiles_for(user),
         "header_counters": counters,
         "unread_count": unread,
+        "menu_badge": waiting_total,
     }

@@ -1,6 +1,13 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // The header's menu is a plain <details>: folded on phones, always open on wider screens.
+  var wide = window.matchMedia("(min-width: 720px)");
+  function unfoldMenus() {
+    document.querySelectorAll("details[data-open-when-wide]").forEach(function (menu) { menu.open = wide.matches; });
+  }
+  unfoldMenus();
+  if (wide.addEventListener) wide.addEventListener("change", unfoldMenus);
   // Buttons with data-confirm ask before submitting their form.
   document.addEventListener("click", function (event) {
     var el = event.target.closest("[data-confirm]");

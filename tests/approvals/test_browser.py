@@ -35,7 +35,7 @@ def test_manager_approves_on_a_phone_and_applicant_sees_it(phone_page, browser, 
 
     page.goto(f"{live_server.url}/approvals/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("결재할 문서")
-    assert page.locator(".site-nav .badge").first.inner_text() == "1"
+    assert page.locator(".site-nav .badge").first.text_content() == "1"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "approvals-inbox-phone")
 

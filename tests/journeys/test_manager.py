@@ -32,7 +32,7 @@ def test_manager_approves_a_late_start_on_a_phone(phone_page, browser, live_serv
     page.locator('main a[href="/approvals/"]').first.click()
     page.wait_for_url(f"{base}/approvals/")
     assert check_page(page, phone=True).startswith("결재할 문서")
-    assert page.locator(".site-nav .badge").first.inner_text() == "1"
+    assert page.locator(".site-nav .badge").first.text_content() == "1"
     screenshot(page, "journey-manager-inbox-phone")
 
     page.get_by_role("link", name=arrangement.approval.title).click()
