@@ -13,6 +13,7 @@ DEFAULT_TYPES: dict[str, tuple] = {
     "worktime.flexible": ("유연근무 신청", 2, 5, False, False, False, True),
     "worktime.remote": ("원격근무 신청", 2, 5, False, False, False, True),
     "worktime.cancel": ("유연근무 취소", 1, None, False, False, False, True),
+    "worktime.away": ("근무상황 (연가·출장·교육)", 1, None, False, False, False, True),
     "smartcenters.booking": ("스마트워크센터 예약", 1, None, False, False, False, True),
     "general": ("일반 기안", 2, None, True, True, True, False),
     "visit_report": ("출장 복명서", 1, None, False, False, True, False),

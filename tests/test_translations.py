@@ -14,19 +14,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DJANGO_ADMIN = str(Path(sys.executable).with_name("django-admin"))
 APPS = ["accounts", "approvals", "smartcenters", "worktime", "rpa"]
 ENTRY = re.compile(
-    r'(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)',
+    r'((?:#.*\n)*)msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)',
     re.M,
 )
+# A flags line such as "#, fuzzy, python-format": makemessages' guess, not a translation.
+FUZZY = re.compile(r"^#,.*\bfuzzy\b", re.M)
 
 
 def untranslated(po_text: str) -> list[str]:
     missing = []
-    for fuzzy, msgid, msgstrs in ENTRY.findall(po_text + "\n"):
+    for comments, msgid, msgstrs in ENTRY.findall(po_text + "\n"):
         text = "".join(re.findall(r'"(.*)"', msgid))
         if not text:
             continue  # the header
         values = re.findall(r'msgstr(?:\[\d\])? ((?:".*"\n?)+)', msgstrs)
-        if fuzzy or any(not "".join(re.findall(r'"(.*)"', v)) for v in values):
+        if FUZZY.search(comments) or any(not "".join(re.findall(r'"(.*)"', v)) for v in values):
             missing.append(text)
     return missing
 

@@ -96,3 +96,7 @@ class ClosureAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Closures are made on their own page, which lists the people and proposes seats.
         return False
+
+
+# 근무상황 has its own admin module beside its models.
+from .away import admin as away_admin  # noqa: E402, F401

@@ -160,7 +160,7 @@ class BoardPersonSerializer(serializers.Serializer):
     department = serializers.CharField(allow_blank=True)
     workplace = serializers.CharField(allow_blank=True)
     date = serializers.DateField()
-    where = serializers.ChoiceField(choices=["office", "home", "center", "off"])
+    where = serializers.ChoiceField(choices=["office", "home", "center", "away", "off"])
     label = serializers.CharField(
         allow_blank=True, help_text=gettext_lazy("The status's or the holiday's name.")
     )
@@ -176,6 +176,17 @@ class BoardPersonSerializer(serializers.Serializer):
     seat = serializers.CharField(allow_blank=True)
     seat_released = serializers.BooleanField(
         help_text=gettext_lazy("A smart-work day whose seat was released or cancelled.")
+    )
+    away = serializers.CharField(
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "근무상황 that day: the kind (연가, 출장…), with its times for part of a day."
+        ),
+    )
+    away_category = serializers.ChoiceField(
+        choices=["", "leave", "trip", "training"],
+        allow_blank=True,
+        help_text=gettext_lazy("Why a person away the whole day is away."),
     )
 
 

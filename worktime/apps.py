@@ -12,9 +12,17 @@ class WorktimeConfig(AppConfig):
         from approvals.signals import document_decided, document_resubmitted
 
         from . import services
+        from .away import services as away_services
 
         document_decided.connect(
             services.on_document_decided, dispatch_uid="worktime.on_document_decided"
+        )
+        document_decided.connect(
+            away_services.on_document_decided, dispatch_uid="worktime.away.on_document_decided"
+        )
+        document_resubmitted.connect(
+            away_services.on_document_resubmitted,
+            dispatch_uid="worktime.away.on_document_resubmitted",
         )
         document_resubmitted.connect(
             services.on_document_resubmitted, dispatch_uid="worktime.on_document_resubmitted"

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.notifications import notify
 
 from . import rules
+from .away import selectors as away_selectors
 from .models import Arrangement, ArrangementDay, Closure, ClosurePlacement, Kind, Status
 from .services import DOC_REMOTE, RequestInvalid, work_calendar
 
@@ -105,6 +106,13 @@ def propose_placements(*, closure: Closure) -> int:
     ClosurePlacement.objects.filter(closure=closure, confirmed_at__isnull=True).exclude(
         date__in=days
     ).delete()
+    # People on leave, a trip or training all day need no seat and no home order that day.
+    away = away_selectors.away_all_day([p.pk for p in people], days[0], days[-1]) if days else set()
+    for person_id, day in away:
+        placement = existing.pop((person_id, day), None)
+        if placement is not None and placement.confirmed_at is None:
+            placement.delete()
+    people_of_day = {day: [p for p in people if (p.pk, day) not in away] for day in days}
     written = 0
     for day in days:
         # Seats this closure already proposed (unconfirmed) are not booked yet: keep them off.
@@ -112,7 +120,7 @@ def propose_placements(*, closure: Closure) -> int:
             c.pk: list(free_seats(c, day, "full").values_list("pk", flat=True)) for c in centers
         }
         waiting = []
-        for person in people:
+        for person in people_of_day[day]:
             placement = existing.get((person.pk, day))
             if placement is not None and placement.confirmed_at is not None:
                 continue
@@ -125,7 +133,7 @@ def propose_placements(*, closure: Closure) -> int:
             )
             waiting.append((person.pk, home))
         assigned = rules.assign_seats(waiting, free, center_points)
-        for person in people:
+        for person in people_of_day[day]:
             placement = existing.get((person.pk, day))
             if placement is not None and placement.confirmed_at is not None:
                 continue

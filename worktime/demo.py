@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import User
 
 from . import rules
+from .away import demo as away_demo
 from .models import Arrangement, ArrangementDay, Status
 from .services import _facts, doc_type_for, local_today, title_for, work_calendar
 
@@ -148,3 +149,4 @@ def seed(stdout=None) -> None:
         created += 1
     if stdout:
         stdout.write(f"  worktime: {created} demo arrangements for 총무팀 this week")
+    away_demo.seed(week=week, stdout=stdout)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import selectors
+from .away import selectors as away_selectors
 
 SEOUL = "Asia/Seoul"
 
@@ -41,6 +42,35 @@ def _fold(line: str) -> str:
 
 def _local(day: dt.date, time: dt.time) -> str:
     return dt.datetime.combine(day, time).strftime("%Y%m%dT%H%M%S")
+
+
+def _away_event(record, *, host: str, stamp: str) -> list[str]:
+    """One event for a 근무상황 record: timed for part of a day, all-day over its range else."""
+    summary = str(record.kind)
+    if record.status != "approved":
+        summary += f" ({record.get_status_display()})"
+    event = [
+        "BEGIN:VEVENT",
+        f"UID:away-{record.pk}@{host}",
+        f"DTSTAMP:{stamp}",
+        f"SUMMARY:{_escape(summary)}",
+        f"STATUS:{'CONFIRMED' if record.status == 'approved' else 'TENTATIVE'}",
+    ]
+    if record.start_time:
+        event += [
+            f"DTSTART;TZID={SEOUL}:{_local(record.start_date, record.start_time)}",
+            f"DTEND;TZID={SEOUL}:{_local(record.start_date, record.end_time)}",
+        ]
+    else:
+        event += [
+            f"DTSTART;VALUE=DATE:{record.start_date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{record.end_date + dt.timedelta(days=1):%Y%m%d}",
+        ]
+    where = " ".join(str(part) for part in (record.destination or "", record.place) if part)
+    if where:
+        event.append(f"LOCATION:{_escape(where)}")
+    event.append("END:VEVENT")
+    return event
 
 
 def calendar_for(user, *, today: dt.date) -> str:
@@ -99,5 +129,7 @@ def calendar_for(user, *, today: dt.date) -> str:
             f"DTEND;TZID={SEOUL}:{_local(booking.date, ends)}",
             "END:VEVENT",
         ]
+    for record in away_selectors.feed_records(user, since=since):
+        lines += _away_event(record, host=host, stamp=stamp)
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

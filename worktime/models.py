@@ -417,3 +417,7 @@ class ClosurePlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.date} {self.mode}"
+
+
+# 근무상황 (leave, trips, training) live in their own module; imported here so Django sees them.
+from .away.models import AwayKind, AwayRecord, TripDestination  # noqa: E402, F401

@@ -14,6 +14,7 @@ from accounts.models import Department, User
 from accounts.selectors import members_of
 
 from . import rules
+from .away import selectors as away_selectors
 from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status
 from .services import work_calendar
 
@@ -77,6 +78,7 @@ class MonthCell:
     is_weekend: bool
     days: list[ArrangementDay] = field(default_factory=list)
     bookings: list = field(default_factory=list)
+    away: list = field(default_factory=list)
 
 
 def month_of(user: User, year: int, month: int, *, today: dt.date) -> list[list[MonthCell]]:
@@ -92,6 +94,7 @@ def month_of(user: User, year: int, month: int, *, today: dt.date) -> list[list[
     ):
         days[day.date].append(day)
     bookings = bookings_between([user.pk], start, end)
+    away = away_selectors.away_between([user.pk], start, end)
     return [
         [
             MonthCell(
@@ -106,6 +109,7 @@ def month_of(user: User, year: int, month: int, *, today: dt.date) -> list[list[
                     for b in bookings.get((user.pk, d), [])
                     if not _booking_of_day(b, days.get(d, []))
                 ],
+                away=away.get((user.pk, d), []) if d.weekday() < 5 else [],
             )
             for d in week
         ]
@@ -136,7 +140,7 @@ def team_of(viewer: User) -> list[User]:
 
 @dataclass
 class BoardCell:
-    where: str  # office | home | center | off
+    where: str  # office | home | center | away | off
     label: str = ""
     start: dt.time | None = None
     end: dt.time | None = None
@@ -147,6 +151,16 @@ class BoardCell:
     seat: str = ""
     # A smart-work day whose seat was released (no check-in) or cancelled.
     seat_released: bool = False
+    # 근무상황: "연가", or "외출 14:00–16:00" for part of a day; its category (leave, trip,
+    # training) when the person is away the whole day.
+    away: str = ""
+    away_category: str = ""
+
+
+def _away_label(record) -> str:
+    if record.is_part_of_day:
+        return f"{record.kind} {record.start_time:%H:%M}–{record.end_time:%H:%M}"
+    return str(record.kind)
 
 
 def board(viewer: User, start: dt.date, end: dt.date) -> dict:
@@ -161,6 +175,7 @@ def board(viewer: User, start: dt.date, end: dt.date) -> dict:
     ).select_related("arrangement__center", "arrangement__seat", "booking__seat__center"):
         arranged[(day.user_id, day.date)] = day
     bookings = bookings_between(ids, start, end)
+    away = away_selectors.away_between(ids, start, end)
     kinds = dict(Kind.choices)
     statuses = dict(Status.choices)
     rows = []
@@ -172,47 +187,62 @@ def board(viewer: User, start: dt.date, end: dt.date) -> dict:
             if date.weekday() >= 5 or (holiday and day is None):
                 cells.append(BoardCell(where="off", label=holiday or ""))
                 continue
-            if day is not None:
-                arrangement = day.arrangement
-                cell = BoardCell(
-                    where={
-                        Kind.REMOTE_HOME: "home",
-                        Kind.SMART_WORK: "center",
-                    }.get(arrangement.kind, "office"),
-                    start=day.start_time,
-                    end=day.end_time,
-                    kind=arrangement.kind,
-                    kind_label=str(kinds[arrangement.kind]),
-                    status=arrangement.status,
-                    label=str(statuses[arrangement.status]),
-                )
-                seat = day.booking.seat if day.booking_id else arrangement.seat
-                if arrangement.kind == Kind.SMART_WORK and seat is not None:
-                    cell.center = seat.center.short_name
-                    if day.booking_id and day.booking.status not in LIVE_BOOKING_STATUSES:
-                        cell.seat_released = True
-                    else:
-                        cell.seat = seat.label
-                cells.append(cell)
-                continue
-            booked = bookings.get((person.pk, date))
-            if booked:
-                first = booked[0]
-                times = [rules_slot_times(b.slot) for b in booked]
+            records = away.get((person.pk, date), [])
+            whole_day = next((r for r in records if not r.is_part_of_day), None)
+            if whole_day is not None:
                 cells.append(
                     BoardCell(
-                        where="center",
-                        center=first.seat.center.short_name,
-                        seat=first.seat.label,
-                        start=min(t[0] for t in times),
-                        end=max(t[1] for t in times),
-                        status=first.status,
+                        where="away",
+                        away=_away_label(whole_day),
+                        away_category=whole_day.kind.category,
+                        status=whole_day.status,
+                        label=str(whole_day.get_status_display()),
                     )
                 )
                 continue
-            cells.append(BoardCell(where="office", start=rules.STANDARD_START, end=dt.time(18, 0)))
+            cells.append(_working_cell(day, bookings.get((person.pk, date)), kinds, statuses))
+            if records:
+                cells[-1].away = ", ".join(_away_label(r) for r in records)
         rows.append({"person": person, "cells": cells})
     return {"dates": dates, "rows": rows}
+
+
+def _working_cell(day, booked, kinds, statuses) -> BoardCell:
+    """Where a person at work is: their arrangement, a seat they booked, or the office."""
+    if day is not None:
+        arrangement = day.arrangement
+        cell = BoardCell(
+            where={
+                Kind.REMOTE_HOME: "home",
+                Kind.SMART_WORK: "center",
+            }.get(arrangement.kind, "office"),
+            start=day.start_time,
+            end=day.end_time,
+            kind=arrangement.kind,
+            kind_label=str(kinds[arrangement.kind]),
+            status=arrangement.status,
+            label=str(statuses[arrangement.status]),
+        )
+        seat = day.booking.seat if day.booking_id else arrangement.seat
+        if arrangement.kind == Kind.SMART_WORK and seat is not None:
+            cell.center = seat.center.short_name
+            if day.booking_id and day.booking.status not in LIVE_BOOKING_STATUSES:
+                cell.seat_released = True
+            else:
+                cell.seat = seat.label
+        return cell
+    if booked:
+        first = booked[0]
+        times = [rules_slot_times(b.slot) for b in booked]
+        return BoardCell(
+            where="center",
+            center=first.seat.center.short_name,
+            seat=first.seat.label,
+            start=min(t[0] for t in times),
+            end=max(t[1] for t in times),
+            status=first.status,
+        )
+    return BoardCell(where="office", start=rules.STANDARD_START, end=dt.time(18, 0))
 
 
 def rules_slot_times(slot: str) -> tuple[dt.time, dt.time]:

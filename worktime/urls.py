@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import api, views
+from .away import api as away_api
+from .away import views as away_views
 
 urlpatterns = [
     path("", views.month, name="month"),
@@ -16,6 +18,12 @@ urlpatterns = [
     path("statistics/", views.stats, name="stats"),
     path("closures/", views.closure_list, name="closures"),
     path("closures/<int:pk>/", views.closure_detail, name="closure_detail"),
+    path("away/", away_views.away_list, name="away_list"),
+    path("away/new/", away_views.away_new, name="away_new"),
+    path("away/<int:pk>/", away_views.away_detail, name="away_detail"),
+    path("away/<int:pk>/withdraw/", away_views.away_withdraw, name="away_withdraw"),
+    path("away/<int:pk>/cancel/", away_views.away_cancel, name="away_cancel"),
+    path("away/import/", away_views.away_import, name="away_import"),
 ]
 
 api_urlpatterns = [
@@ -24,4 +32,7 @@ api_urlpatterns = [
     path("worktime/requests/<int:pk>/cancel/", api.RequestCancel.as_view(), name="request_cancel"),
     path("worktime/requests/<int:pk>/revise/", api.RequestRevise.as_view(), name="request_revise"),
     path("worktime/board/", api.Board.as_view(), name="board"),
+    path("worktime/away/", away_api.AwayRecordListCreate.as_view(), name="away_records"),
+    path("worktime/away/<int:pk>/", away_api.AwayRecordDetail.as_view(), name="away_record"),
+    path("worktime/away/kinds/", away_api.AwayKindList.as_view(), name="away_kinds"),
 ]

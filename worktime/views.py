@@ -19,6 +19,7 @@ from accounts.roles import is_admin, is_health_team
 from approvals import selectors as approval_selectors
 
 from . import closures, feed, reports, rules, selectors, services
+from .away import selectors as away_selectors
 from .forms import ArrangementRequestForm, CancelForm, ClosureForm, ExtendClosureForm
 from .models import CalendarFeed, Closure, ClosurePlacement, Kind, Status
 
@@ -353,6 +354,7 @@ def stats(request):
                 [(str(m), n) for m, n in data["by_month"]], vertical=True
             ),
             "department_chart": reports.bar_chart(data["by_department"]),
+            "away_chart": reports.bar_chart(away_selectors.days_by_kind(year)),
             "data": data,
         },
     )
