@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -712,19 +712,52 @@ def set_absence(*, approver: User, substitute: User, start_date: date, end_date:
     return absence
 
 
-def _route_around_applicant(step: ApprovalStep, absence: Absence) -> None:
+def _route_around_applicant(step: ApprovalStep, absence: Absence) -> bool:
     """The substitute applied for this document: the step goes to the next head up instead."""
     stand_in = stand_in_for(absence, applicant_id=step.document.applicant_id)
     if stand_in is None:
-        return  # nobody above: the absent approver keeps it, and decides when back
+        return False  # nobody above: the absent approver keeps it, and decides when back
     taken = ApprovalStep.objects.filter(
         document_id=step.document_id, round=step.round, order=step.order, approver=stand_in.person
     ).exists()
     if taken:
-        return  # already in this parallel group; they may decide for the absent one from there
-    step.approver, step.acting_for = stand_in.person, absence.approver
-    step.save(update_fields=["approver", "acting_for"])
-    _tell_waiting(step.document, step)
+        return False  # already in this parallel group; they decide for the absent one from there
+    # A conditional update, not a save: a decision committed meanwhile is never overwritten.
+    moved = ApprovalStep.objects.filter(
+        pk=step.pk, status=ApprovalStep.Status.PENDING, approver=absence.approver
+    ).update(approver=stand_in.person, acting_for=absence.approver)
+    if moved:
+        step.approver, step.acting_for = stand_in.person, absence.approver
+        _tell_waiting(step.document, step)
+    return bool(moved)
+
+
+def route_around_applicant_substitutes(*, day: date) -> int:
+    """Re-route waiting steps whose absent approver's substitute is the document's applicant.
+
+    An absence set earlier for a later date reaches steps that opened before it began; without
+    this they are only resolved at decision time, which the next head up's inbox cannot list.
+    Beat runs it before the working day. Returns how many steps moved.
+    """
+    applicant_is_substitute = Absence.objects.filter(
+        approver=OuterRef("approver"),
+        substitute=OuterRef("document__applicant"),
+        start_date__lte=day,
+        end_date__gte=day,
+    )
+    steps = list(
+        ApprovalStep.objects.filter(
+            Exists(applicant_is_substitute),
+            status=ApprovalStep.Status.PENDING,
+            document__status=Document.Status.PENDING,
+        ).select_related("document__doc_type", "document__applicant")
+    )
+    absences = absences_on(day, {step.approver_id for step in steps})
+    moved = 0
+    for step in steps:
+        with transaction.atomic():
+            moved += _route_around_applicant(step, absences[step.approver_id])
+    return moved
 
 
 # ---------------------------------------------------------------------------------------------

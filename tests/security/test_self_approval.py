@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from approvals import rules, services
 from approvals.models import Absence, ApprovalStep, Document
 from approvals.selectors import inbox_for
+from approvals.tasks import send_reminders
 from tests.approvals.factories import make_org
 from tests.conftest import enrol_totp
 
@@ -144,6 +145,14 @@ def test_line_preview_api_says_why_the_substitute_is_passed_over(org):
     assert "신청자이므로" in step["note"]
 
 
+def test_flexible_work_form_preview_says_why_the_substitute_is_passed_over(org, client_for):
+    name_applicant_as_lead_substitute(org)
+    response = client_for(org.applicant).get(reverse("worktime:request_new"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "신청자이므로" in html and org.chief.full_name in html
+
+
 # --- decisions through the API ----------------------------------------------------------------
 
 
@@ -219,6 +228,16 @@ def test_reminder_goes_to_the_next_head_up_not_the_applicant_substitute(org):
     services.send_due_reminders()
     assert document.notices.filter(kind="waiting", recipient=org.chief).exists()
     assert not document.notices.filter(recipient=org.applicant, kind="waiting").exists()
+
+
+def test_beat_hands_a_step_that_waited_before_the_absence_to_the_next_head_up(org):
+    document = flexible_request(org, span_days=3)
+    lead_away_since_today_with_applicant_as_substitute(org)
+    send_reminders()
+    step = open_step(document)
+    assert (step.approver, step.acting_for) == (org.chief, org.lead)
+    assert list(inbox_for(org.chief)) == [document]
+    assert list(inbox_for(org.applicant)) == []
 
 
 # --- decisions on the pages -------------------------------------------------------------------
