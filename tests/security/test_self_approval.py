@@ -14,11 +14,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from approvals import rules, services
-from approvals.models import Absence, ApprovalStep, Document
+from approvals.models import Absence, Action, ApprovalStep, Document
 from approvals.selectors import inbox_for
 from approvals.tasks import send_reminders
 from tests.approvals.factories import make_org
 from tests.conftest import enrol_totp
+from tests.worktime.factories import working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,8 @@ def org():
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    token, _created = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 
 
@@ -156,6 +158,34 @@ def test_flexible_work_form_preview_says_why_the_substitute_is_passed_over(org, 
 # --- decisions through the API ----------------------------------------------------------------
 
 
+def test_reported_attack_staff_cannot_approve_own_late_start_as_lead_substitute(org):
+    # As reported: manager01 names staff002, staff002 asks to start late, then approves it.
+    name_applicant_as_lead_substitute(org)
+    day = working_day(2).isoformat()
+    asked = token_client(org.applicant).post(
+        "/api/v1/worktime/requests/",
+        {
+            "kind": "staggered",
+            "start_date": day,
+            "end_date": day,
+            "start_time": "10:00",
+            "reason": "아이 등원",
+        },
+        format="json",
+    )
+    assert asked.status_code == 201, asked.content
+    document_id = asked.json()["approval"]
+    response = token_client(org.applicant).post(
+        f"/api/v1/approvals/{document_id}/approve/", {}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == OWN_DOCUMENT
+    assert Document.objects.get(pk=document_id).status == "pending"
+    assert (
+        token_client(org.chief).post(f"/api/v1/approvals/{document_id}/approve/").status_code == 200
+    )
+
+
 def test_applicant_cannot_approve_own_request_as_substitute_through_the_api(org):
     document = flexible_request(org, span_days=3)
     name_applicant_as_lead_substitute(org)
@@ -238,6 +268,19 @@ def test_beat_hands_a_step_that_waited_before_the_absence_to_the_next_head_up(or
     assert (step.approver, step.acting_for) == (org.chief, org.lead)
     assert list(inbox_for(org.chief)) == [document]
     assert list(inbox_for(org.applicant)) == []
+
+
+def test_database_refuses_a_decision_recorded_by_the_applicant(org):
+    document = flexible_request(org, span_days=3)
+    with pytest.raises(IntegrityError, match="own document"), transaction.atomic():
+        Action.objects.create(
+            document=document,
+            round=1,
+            step=open_step(document),
+            kind=Action.Kind.APPROVED,
+            actor=org.applicant,
+            capacity=Action.Capacity.DELEGATED_FINAL,
+        )
 
 
 # --- decisions on the pages -------------------------------------------------------------------
