@@ -1,4 +1,5 @@
-"""API of approvals under /api/v1/approvals/: the inbox, a document, decisions, absences."""
+"""API of approvals under /api/v1/approvals/: the inbox, a line preview, a document, decisions,
+absences."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -155,6 +156,33 @@ class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class LineQuerySerializer(serializers.Serializer):
+    doc_type = serializers.CharField(help_text="Document type code, e.g. worktime.flexible")
+    span_days = serializers.IntegerField(
+        min_value=1, max_value=366, default=1, help_text="Days the request covers (전결)"
+    )
+
+
+class PlannedStepSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    kind = serializers.CharField(help_text="review (검토), cooperate (협조) or final (결재)")
+    approver_id = serializers.IntegerField(source="approver.pk")
+    approver = serializers.CharField(source="approver.full_name")
+    acting_for = serializers.CharField(source="acting_for.full_name", allow_null=True, default=None)
+    delegated_final = serializers.BooleanField()
+    passed_over = serializers.CharField(
+        source="passed_over.full_name",
+        allow_null=True,
+        default=None,
+        help_text="The named substitute passed over because they are the applicant",
+    )
+    note = serializers.CharField(help_text="Why someone else decides; empty when nobody is skipped")
+
+
+class LinePreviewSerializer(serializers.Serializer):
+    line = PlannedStepSerializer(many=True)
+
+
 class AbsenceSerializer(serializers.ModelSerializer):
     substitute = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     substitute_name = serializers.CharField(source="substitute.full_name", read_only=True)
@@ -229,6 +257,29 @@ class InboxView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.inbox_for(self.request.user)
+
+
+class LinePreviewView(APIView):
+    serializer_class = LinePreviewSerializer
+
+    @extend_schema(
+        parameters=[LineQuerySerializer],
+        responses={200: LinePreviewSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request):
+        """The line my request of this type would get now, before I submit it (결재선)."""
+        query = LineQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            return _invalid(query)
+        try:
+            line = services.preview_line(
+                applicant=request.user,
+                doc_type=query.validated_data["doc_type"],
+                span_days=query.validated_data["span_days"],
+            )
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(LinePreviewSerializer({"line": line}).data)
 
 
 class DocumentView(APIView):
@@ -313,14 +364,23 @@ class AbsencesView(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.absences_of(self.request.user)
 
-    def perform_create(self, serializer):
+    @extend_schema(responses={201: AbsenceSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        """Name my substitute for some dates (never myself)."""
+        serializer = AbsenceSerializer(data=request.data)
+        if not serializer.is_valid():
+            return _invalid(serializer)
         data = serializer.validated_data
         try:
-            serializer.instance = services.set_absence(
-                approver=self.request.user,
+            absence = services.set_absence(
+                approver=request.user,
                 substitute=data["substitute"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
             )
         except ValidationError as exc:
-            raise serializers.ValidationError({"detail": exc.messages}) from None
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+            return Response(
+                {"detail": exc.messages[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)

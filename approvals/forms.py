@@ -131,7 +131,17 @@ class ResubmitForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    substitute = forms.ModelChoiceField(label=_("Substitute"), queryset=User.objects.none())
+    substitute = forms.ModelChoiceField(
+        label=_("Substitute"),
+        queryset=User.objects.none(),
+        # The list leaves out the person themself, so naming oneself lands here.
+        error_messages={
+            "invalid_choice": _(
+                "Name someone other than yourself as your substitute, from your division "
+                "or above you."
+            )
+        },
+    )
     start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -107,7 +107,8 @@ def build_line(
     if substitute_for is not None:
         for step in planned:
             substitute = substitute_for(step.approver)
-            if substitute is not None and substitute.pk != step.approver.pk:
+            # A substitute who is the applicant would decide their own document: never.
+            if substitute is not None and substitute.pk not in (step.approver.pk, applicant.pk):
                 step.acting_for, step.approver = step.approver, substitute
     return planned
 

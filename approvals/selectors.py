@@ -10,7 +10,8 @@ from accounts.models import User
 from accounts.roles import is_admin
 
 from .models import Absence, Action, ApprovalStep, Attachment, Document
-from .services import can_withdraw, substitutes_on
+from .services import can_withdraw
+from .substitutes import substitutes_on
 
 
 def _waiting_steps_for(user: User) -> QuerySet:
@@ -24,12 +25,16 @@ def _waiting_steps_for(user: User) -> QuerySet:
 
 
 def inbox_for(user: User) -> QuerySet:
-    """Documents waiting for this person's decision, as approver or substitute, newest first."""
+    """Documents waiting for this person's decision, as approver or substitute, newest first.
+
+    Never their own: an applicant named as substitute for their approver does not decide.
+    """
     return (
         Document.objects.filter(
             status=Document.Status.PENDING,
             pk__in=_waiting_steps_for(user).values("document_id"),
         )
+        .exclude(applicant=user)
         .select_related("doc_type", "applicant", "applicant__department", "applicant__position")
         .order_by("-submitted_at", "-pk")
     )
@@ -104,9 +109,13 @@ def document_detail(*, user: User, document_id: int) -> DocumentDetail:
     )
     attachments = list(document.attachments.all())
     detail = DocumentDetail(document, steps, earlier, actions, attachments)
-    if document.status == Document.Status.PENDING:
+    if document.status == Document.Status.PENDING and document.applicant_id != user.pk:
         pending = [s for s in steps if s.status == ApprovalStep.Status.PENDING]
-        absent = substitutes_on(timezone.localdate(), [s.approver_id for s in pending])
+        absent = substitutes_on(
+            timezone.localdate(),
+            [s.approver_id for s in pending],
+            applicant_id=document.applicant_id,
+        )
         for step in pending:
             if step.approver_id == user.pk:
                 detail.my_step, detail.acting_for = step, step.acting_for
@@ -116,6 +125,7 @@ def document_detail(*, user: User, document_id: int) -> DocumentDetail:
                 detail.my_step, detail.acting_for = step, step.approver
             if detail.my_step:
                 break
+    if document.status == Document.Status.PENDING:
         detail.can_withdraw = can_withdraw(document, user)
     detail.can_resubmit = (
         document.status == Document.Status.RETURNED and document.applicant_id == user.pk

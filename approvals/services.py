@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from .models import (
     SentNotice,
 )
 from .signals import document_decided, document_resubmitted
+from .substitutes import absences_on, stand_in_for, stand_ins_on, substitutes_on
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -66,6 +67,13 @@ class TooLateToWithdraw(AlreadyDecided):
 
 class NotYourTurn(PermissionDenied):
     """The person is not (or not yet) in a position to act on the document."""
+
+
+class OwnDocument(NotYourTurn):
+    """Nobody decides their own document, whatever line, absence or page they come through."""
+
+    def __init__(self):
+        super().__init__(_("You cannot approve or return a document you applied for."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,14 +112,6 @@ def _people(items: Iterable) -> list[User]:
     return [found[pk] for pk in ids]
 
 
-def substitutes_on(day: date, approver_ids: Iterable[int]) -> dict[int, User]:
-    """Who acts for each absent approver on a day (대결)."""
-    absences = Absence.objects.filter(
-        approver_id__in=list(approver_ids), start_date__lte=day, end_date__gte=day
-    ).select_related("substitute__position")
-    return {a.approver_id: a.substitute for a in absences if a.substitute.is_active}
-
-
 def preview_line(
     *,
     applicant: User,
@@ -120,13 +120,19 @@ def preview_line(
     reviewers: Sequence = (),
     cooperators: Sequence = (),
 ) -> list[ApprovalStep]:
-    """The line a document would get, as unsaved steps (for showing before submitting)."""
+    """The line a document would get, as unsaved steps (for showing before submitting).
+
+    A step whose named substitute is the applicant carries `passed_over` (that person) and a
+    `note` saying who decides instead and why; other steps carry None and "".
+    """
     dtype = _doc_type(doc_type)
     reviewer_list = _people(reviewers)
     cooperator_list = _people(cooperators)
     chain = approver_chain(applicant)
     candidates = [*chain, *reviewer_list, *cooperator_list]
-    absent = substitutes_on(timezone.localdate(), [p.pk for p in candidates])
+    stand_ins = stand_ins_on(
+        timezone.localdate(), [p.pk for p in candidates], applicant_id=applicant.pk
+    )
     try:
         planned = rules.build_line(
             applicant=applicant,
@@ -135,22 +141,28 @@ def preview_line(
             span_days=span_days,
             reviewers=reviewer_list,
             cooperators=cooperator_list,
-            substitute_for=lambda person: absent.get(person.pk),
+            substitute_for=lambda person: (
+                stand_ins[person.pk].person if person.pk in stand_ins else None
+            ),
         )
     except rules.LineRuleError as exc:
         raise LineError(str(exc)) from None
-    return [
-        ApprovalStep(
-            order=step.order,
-            kind=step.kind,
-            approver=step.approver,
-            acting_for=step.acting_for,
-            delegated_final=step.delegated_final,
-            added_by_applicant=step.added_by_applicant,
+    line = []
+    for planned_step in planned:
+        step = ApprovalStep(
+            order=planned_step.order,
+            kind=planned_step.kind,
+            approver=planned_step.approver,
+            acting_for=planned_step.acting_for,
+            delegated_final=planned_step.delegated_final,
+            added_by_applicant=planned_step.added_by_applicant,
             status=ApprovalStep.Status.WAITING,
         )
-        for step in planned
-    ]
+        stand_in = stand_ins.get(step.acting_for.pk) if step.acting_for else None
+        step.passed_over = stand_in.passed_over if stand_in else None
+        step.note = stand_in.note(step.acting_for) if stand_in else ""
+        line.append(step)
+    return line
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +261,11 @@ def _activate_next(document: Document, steps: list[ApprovalStep]) -> list[Approv
     group = [s for s in waiting if s.order == order]
     now = timezone.now()
     originals = {s.pk: (s.acting_for or s.approver) for s in group}
-    absent = substitutes_on(timezone.localdate(), [p.pk for p in originals.values()])
+    absent = substitutes_on(
+        timezone.localdate(),
+        [p.pk for p in originals.values()],
+        applicant_id=document.applicant_id,
+    )
     taken = set()
     for step in group:
         original = originals[step.pk]
@@ -376,6 +392,10 @@ def _is_involved(document: Document, actor: User) -> bool:
 
 def _step_for(document: Document, steps: list[ApprovalStep], actor: User):
     """The pending step this actor may decide now, and for whom they act; or raise."""
+    if actor.pk == document.applicant_id:
+        # Checked first: a step naming the applicant (written before this rule, or by hand)
+        # gives them nothing either.
+        raise OwnDocument()
     if document.status == Document.Status.PENDING:
         pending = [s for s in steps if s.status == ApprovalStep.Status.PENDING]
         for step in pending:
@@ -385,7 +405,11 @@ def _step_for(document: Document, steps: list[ApprovalStep], actor: User):
             if step.acting_for_id == actor.pk:
                 # The absent approver is back and decides for themself.
                 return step, None
-        absent = substitutes_on(timezone.localdate(), [s.approver_id for s in pending])
+        absent = substitutes_on(
+            timezone.localdate(),
+            [s.approver_id for s in pending],
+            applicant_id=document.applicant_id,
+        )
         for step in pending:
             substitute = absent.get(step.approver_id)
             if substitute is not None and substitute.pk == actor.pk:
@@ -658,7 +682,9 @@ def record_approved_by_order(
 def set_absence(*, approver: User, substitute: User, start_date: date, end_date: date) -> Absence:
     """Record an approver's absence; their items go to the substitute meanwhile (대결)."""
     if substitute.pk == approver.pk:
-        raise ValidationError({"substitute": _("Choose someone other than yourself.")})
+        raise ValidationError(
+            {"substitute": _("Name someone other than yourself as your substitute.")}
+        )
     if end_date < start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if not substitute.is_active:
@@ -679,8 +705,59 @@ def set_absence(*, approver: User, substitute: User, start_date: date, end_date:
             status=ApprovalStep.Status.PENDING,
             document__status=Document.Status.PENDING,
         ).select_related("document__doc_type", "document__applicant"):
-            _tell_waiting(step.document, step, recipient=substitute)
+            if step.document.applicant_id == substitute.pk:
+                _route_around_applicant(step, absence)
+            else:
+                _tell_waiting(step.document, step, recipient=substitute)
     return absence
+
+
+def _route_around_applicant(step: ApprovalStep, absence: Absence) -> bool:
+    """The substitute applied for this document: the step goes to the next head up instead."""
+    stand_in = stand_in_for(absence, applicant_id=step.document.applicant_id)
+    if stand_in is None:
+        return False  # nobody above: the absent approver keeps it, and decides when back
+    taken = ApprovalStep.objects.filter(
+        document_id=step.document_id, round=step.round, order=step.order, approver=stand_in.person
+    ).exists()
+    if taken:
+        return False  # already in this parallel group; they decide for the absent one from there
+    # A conditional update, not a save: a decision committed meanwhile is never overwritten.
+    moved = ApprovalStep.objects.filter(
+        pk=step.pk, status=ApprovalStep.Status.PENDING, approver=absence.approver
+    ).update(approver=stand_in.person, acting_for=absence.approver)
+    if moved:
+        step.approver, step.acting_for = stand_in.person, absence.approver
+        _tell_waiting(step.document, step)
+    return bool(moved)
+
+
+def route_around_applicant_substitutes(*, day: date) -> int:
+    """Re-route waiting steps whose absent approver's substitute is the document's applicant.
+
+    An absence set earlier for a later date reaches steps that opened before it began; without
+    this they are only resolved at decision time, which the next head up's inbox cannot list.
+    Beat runs it before the working day. Returns how many steps moved.
+    """
+    applicant_is_substitute = Absence.objects.filter(
+        approver=OuterRef("approver"),
+        substitute=OuterRef("document__applicant"),
+        start_date__lte=day,
+        end_date__gte=day,
+    )
+    steps = list(
+        ApprovalStep.objects.filter(
+            Exists(applicant_is_substitute),
+            status=ApprovalStep.Status.PENDING,
+            document__status=Document.Status.PENDING,
+        ).select_related("document__doc_type", "document__applicant")
+    )
+    absences = absences_on(day, {step.approver_id for step in steps})
+    moved = 0
+    for step in steps:
+        with transaction.atomic():
+            moved += _route_around_applicant(step, absences[step.approver_id])
+    return moved
 
 
 # ---------------------------------------------------------------------------------------------
@@ -708,17 +785,15 @@ def send_due_reminders(now: datetime | None = None) -> int:
         status=ApprovalStep.Status.PENDING, document__status=Document.Status.PENDING
     ).select_related("document__doc_type", "document__applicant", "approver")
     today = timezone.localdate(now) if now else timezone.localdate()
-    absent = {
-        a.approver_id: a.substitute
-        for a in Absence.objects.filter(start_date__lte=today, end_date__gte=today).select_related(
-            "substitute"
-        )
-    }
+    absences = absences_on(today)
     with translation.override(settings.LANGUAGE_CODE):
         for step in steps.iterator(chunk_size=500):
             document = step.document
-            # An absence that began after the step opened: the substitute is told once (대결).
-            recipient = absent.get(step.approver_id) or step.approver
+            # An absence that began after the step opened: the substitute is told once (대결),
+            # or the next head up when the substitute is the applicant.
+            absence = absences.get(step.approver_id)
+            stand_in = absence and stand_in_for(absence, applicant_id=document.applicant_id)
+            recipient = stand_in.person if stand_in else step.approver
             if recipient.pk != step.approver_id:
                 sent += _tell_waiting(document, step, recipient=recipient)
             hours = working_hours_since(step.activated_at, now)

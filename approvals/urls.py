@@ -22,6 +22,7 @@ urlpatterns = [
 api_urlpatterns = [
     path("approvals/inbox/", api.InboxView.as_view(), name="inbox"),
     path("approvals/absences/", api.AbsencesView.as_view(), name="absences"),
+    path("approvals/line/", api.LinePreviewView.as_view(), name="line"),
     # Permissive ids: a malformed id still gets the API's JSON 404, not an HTML page.
     re_path(r"^approvals/(?P<document_id>[^/]+)/$", api.DocumentView.as_view(), name="document"),
     re_path(

@@ -143,6 +143,14 @@ def _visible_or_404(request, document_id: int) -> Document:
     return get_object_or_404(selectors.visible_documents(request.user), pk=document_id)
 
 
+def _refused(request, document_id: int, exc: PermissionDenied):
+    """The document again with the reason the person may not decide it, as a 403."""
+    messages.error(request, str(exc))
+    return render(
+        request, "approvals/detail.html", _detail_context(request, document_id), status=403
+    )
+
+
 @login_required
 @require_POST
 def approve(request, document_id: int):
@@ -161,6 +169,8 @@ def approve(request, document_id: int):
     except services.AlreadyDecided as exc:
         messages.warning(request, str(exc))
         return redirect("approvals:detail", document_id)
+    except PermissionDenied as exc:
+        return _refused(request, document_id, exc)
     messages.success(request, _("Approved."))
     return redirect("approvals:inbox")
 
@@ -185,6 +195,8 @@ def return_(request, document_id: int):
     except services.AlreadyDecided as exc:
         messages.warning(request, str(exc))
         return redirect("approvals:detail", document_id)
+    except PermissionDenied as exc:
+        return _refused(request, document_id, exc)
     messages.success(request, _("Returned to the applicant."))
     return redirect("approvals:inbox")
 
@@ -298,6 +310,7 @@ def absences(request):
         request,
         "approvals/absences.html",
         {"form": form, "absences": selectors.absences_of(request.user)},
+        status=400 if form.errors else 200,
     )
 
 
