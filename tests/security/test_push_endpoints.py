@@ -119,7 +119,9 @@ def test_keys_in_standard_base64_or_with_stray_characters_are_refused():
 
 @pytest.mark.parametrize("size", [0, 15, 17, 32])
 def test_an_auth_secret_of_other_than_16_bytes_is_refused(size):
-    assert push.keys_problem(browser_keys()["p256dh"], b64url(secrets.token_bytes(size))) is not None
+    assert (
+        push.keys_problem(browser_keys()["p256dh"], b64url(secrets.token_bytes(size))) is not None
+    )
 
 
 def subscribe(client, endpoint, keys):
@@ -139,9 +141,7 @@ def test_subscribing_an_internal_address_answers_400_and_stores_nothing(client_f
 
 def test_subscribing_with_a_malformed_key_answers_400_and_stores_nothing(client_for, staff_user):
     keys = {**browser_keys(), "p256dh": "AAAA"}
-    response = subscribe(
-        client_for(staff_user), "https://fcm.googleapis.com/fcm/send/abc", keys
-    )
+    response = subscribe(client_for(staff_user), "https://fcm.googleapis.com/fcm/send/abc", keys)
     assert response.status_code == 400
     assert "keys" in response.content.decode()
     assert not PushSubscription.objects.exists()
@@ -149,9 +149,7 @@ def test_subscribing_with_a_malformed_key_answers_400_and_stores_nothing(client_
 
 def test_subscribing_with_keys_that_are_not_text_answers_400(client_for, staff_user):
     keys = {"p256dh": 12345, "auth": ["x"]}
-    response = subscribe(
-        client_for(staff_user), "https://fcm.googleapis.com/fcm/send/abc", keys
-    )
+    response = subscribe(client_for(staff_user), "https://fcm.googleapis.com/fcm/send/abc", keys)
     assert response.status_code == 400
     assert not PushSubscription.objects.exists()
 
