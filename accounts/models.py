@@ -179,8 +179,12 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    # Set once e-mail and push copies have been handled (sent or switched off).
+    # Set once e-mail and push copies have been handled: sent, switched off or given up on.
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # The sweep tries a mail server that does not answer again, a few times; what failed is
+    # kept as the channel and the kind of error only, never an address or the message.
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    delivery_error = models.CharField(_("delivery failures"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,17 +4,22 @@ Every app calls `notify()`; the row is the outbox, so a message is never lost wh
 down: `deliver_pending_notifications` (beat) picks up whatever the request could not enqueue.
 """
 
-import json
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Notification, PushSubscription, User
+from . import push
+from .models import Notification, User
 
 logger = logging.getLogger(__name__)
+
+# With the sweep every minute, a mail server may stay silent for about this many minutes.
+MAX_DELIVERY_ATTEMPTS = 10
 
 
 def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Notification:
@@ -34,8 +39,57 @@ def enqueue_delivery(notification_id: int) -> None:
         logger.warning("notification %s left for the sweep: broker unavailable", notification_id)
 
 
+def one_line(text: str) -> str:
+    """A mail subject from user data (a document's title): one line, whitespace collapsed.
+
+    A line break in a header is refused by Django (it would let a title add headers).
+    """
+    printable = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return " ".join(printable.split())
+
+
+def _is_worth_retrying(exc: Exception) -> bool:
+    # A mail server that refuses, drops or times out may answer later; anything else
+    # (a message it cannot encode, a header it refuses) fails the same way every time.
+    return isinstance(exc, OSError)
+
+
+def _send_email(notification: Notification, user: User) -> None:
+    link = (
+        f"{settings.SITE_URL}{notification.url}"
+        if notification.url.startswith("/")
+        else notification.url
+    )
+    send_mail(
+        subject=one_line(notification.title),
+        message=f"{notification.body}\n\n{link}".strip(),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+        fail_silently=False,
+    )
+
+
 def deliver(notification_id: int) -> bool:
-    """Send the e-mail and push copies of one notification, once. Returns whether it was sent now."""
+    """Send the e-mail and push copies of one notification, once. Returns whether it was sent now.
+
+    Never raises for one notification's trouble: a failure is logged by id and kind of error,
+    recorded on the row, and the sweep goes on with the next. A mail server that does not
+    answer is tried again by the next sweeps (push waits, so it is not sent twice), up to
+    MAX_DELIVERY_ATTEMPTS; then the notification is given up on with its failure recorded.
+    """
+    try:
+        return _deliver(notification_id)
+    except Exception as exc:  # noqa: BLE001  the next notification must still go out
+        # The kind of error only: its text may quote a title or an address.
+        logger.warning("notification %s: delivery failed: %s", notification_id, type(exc).__name__)
+        Notification.objects.filter(pk=notification_id, delivered_at__isnull=True).update(
+            delivery_attempts=F("delivery_attempts") + 1,
+            delivery_error=f"delivery: {type(exc).__name__}"[:200],
+        )
+        return False
+
+
+def _deliver(notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -46,53 +100,36 @@ def deliver(notification_id: int) -> bool:
         if notification is None:
             return False
         user = notification.recipient
-        link = (
-            f"{settings.SITE_URL}{notification.url}"
-            if notification.url.startswith("/")
-            else notification.url
-        )
+        notification.delivery_attempts += 1
+        failures = []
         if user.notify_email and user.email:
-            send_mail(
-                subject=notification.title,
-                message=f"{notification.body}\n\n{link}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
-                fail_silently=False,
-            )
+            try:
+                _send_email(notification, user)
+            except Exception as exc:  # noqa: BLE001  recorded below; push still goes out
+                failure = f"e-mail: {type(exc).__name__}"
+                logger.warning(
+                    "notification %s: %s (attempt %s)",
+                    notification.pk,
+                    failure,
+                    notification.delivery_attempts,
+                )
+                if (
+                    _is_worth_retrying(exc)
+                    and notification.delivery_attempts < MAX_DELIVERY_ATTEMPTS
+                ):
+                    notification.delivery_error = failure
+                    notification.save(update_fields=["delivery_attempts", "delivery_error"])
+                    return False
+                failures.append(failure)
         if user.notify_push and settings.VAPID_PRIVATE_KEY:
-            _push(
+            failures += push.send_to_all(
                 user,
                 {"title": notification.title, "body": notification.body, "url": notification.url},
             )
         notification.delivered_at = timezone.now()
-        notification.save(update_fields=["delivered_at"])
+        notification.delivery_error = "; ".join(failures)[:200]
+        notification.save(update_fields=["delivered_at", "delivery_attempts", "delivery_error"])
     return True
-
-
-def _push(user: User, payload: dict) -> None:
-    from pywebpush import WebPushException, webpush
-
-    for subscription in PushSubscription.objects.filter(user=user):
-        try:
-            webpush(
-                subscription_info={
-                    "endpoint": subscription.endpoint,
-                    "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-                },
-                data=json.dumps(payload),
-                vapid_private_key=settings.VAPID_PRIVATE_KEY,
-                vapid_claims={"sub": settings.VAPID_CLAIMS_SUB},
-                timeout=5,
-            )
-        except WebPushException as exc:
-            status = getattr(exc.response, "status_code", None)
-            if status in (404, 410):
-                # The browser unsubscribed: forget the endpoint.
-                subscription.delete()
-            else:
-                logger.warning(
-                    "web push failed for subscription %s: HTTP %s", subscription.pk, status
-                )
 
 
 def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from . import notifications, services
+from . import notifications, push, services
 from .forms import NotificationPreferencesForm, OneTimeCodeForm, SignInForm
-from .models import PushSubscription
 from .nav import tiles_for
 from .roles import role_names
 
@@ -152,7 +151,8 @@ def push_subscribe(request):
         p256dh, auth = keys["p256dh"], keys["auth"]
     except (ValueError, KeyError, TypeError):
         return HttpResponseBadRequest(_("Send the browser's push subscription as JSON."))
-    PushSubscription.objects.update_or_create(
-        endpoint=endpoint, defaults={"user": request.user, "p256dh": p256dh, "auth": auth}
-    )
+    try:
+        push.subscribe(user=request.user, endpoint=endpoint, p256dh=p256dh, auth=auth)
+    except push.InvalidSubscription as exc:
+        return HttpResponseBadRequest(exc.message)
     return JsonResponse({"status": "subscribed"}, status=201)

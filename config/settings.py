@@ -280,6 +280,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "flexwork@localhost")
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_CLAIMS_SUB = env_str("VAPID_CLAIMS_SUB", "mailto:flexwork@localhost")
+# The push services whose https addresses a browser's subscription may hold: "*." takes the
+# subdomains of a domain, ":port" a port other than 443. Nothing else is ever called.
+WEBPUSH_ALLOWED_HOSTS = [
+    h.strip().lower()
+    for h in env_str(
+        "WEBPUSH_ALLOWED_HOSTS",
+        "fcm.googleapis.com,updates.push.services.mozilla.com,*.notify.windows.com,"
+        "web.push.apple.com",
+    ).split(",")
+    if h.strip()
+]
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "flexwork-demo-2026")
 

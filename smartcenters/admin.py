@@ -1,4 +1,6 @@
-"""Admin: centers with their seats and closures, the booking rules, bookings, a QR sheet per center."""
+"""Admin: centers, seats and closures, the booking rules, bookings, printable QR sheets."""
+
+from itertools import groupby
 
 import segno
 from django.conf import settings
@@ -17,6 +19,28 @@ from .models import Booking, BookingRules, Center, CenterClosure, Seat, Waitlist
 
 def checkin_url(seat: Seat) -> str:
     return f"{settings.SITE_URL}{reverse('smartcenters:check_in', args=[seat.checkin_token])}"
+
+
+def qr_sheet_url(*, center_ids=(), seat_ids=()) -> str:
+    """The printable sheet of the centers' active seats, or of just these seats."""
+    if seat_ids:
+        query = "seats=" + ",".join(str(pk) for pk in seat_ids)
+    else:
+        query = "ids=" + ",".join(str(pk) for pk in center_ids)
+    return f"{reverse('admin:smartcenters_center_qr_sheet')}?{query}"
+
+
+def _ids(value: str) -> list[int]:
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+def _qr_card(seat: Seat) -> dict:
+    url = checkin_url(seat)
+    return {
+        "seat": seat,
+        "url": url,
+        "svg": segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff"),
+    }
 
 
 class SeatInline(admin.TabularInline):
@@ -52,8 +76,9 @@ class CenterAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("QR codes"))
     def qr_sheet(self, obj):
-        url = reverse("admin:smartcenters_center_qr_sheet") + f"?ids={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("Print QR sheet"))
+        return format_html(
+            '<a href="{}">{}</a>', qr_sheet_url(center_ids=[obj.pk]), _("Print QR sheet")
+        )
 
     def get_urls(self):
         return [
@@ -67,35 +92,65 @@ class CenterAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Print the QR sheet of the selected centers"))
     def print_qr_sheets(self, request, queryset):
-        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return redirect(reverse("admin:smartcenters_center_qr_sheet") + f"?ids={ids}")
+        return redirect(qr_sheet_url(center_ids=queryset.values_list("pk", flat=True)))
 
     def qr_sheet_view(self, request):
         if not self.has_view_permission(request):
             return redirect("admin:index")
-        ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.isdigit()]
-        centers = []
-        for center in Center.objects.filter(pk__in=ids).order_by("name"):
-            seats = []
-            for seat in center.seats.filter(is_active=True).order_by("label"):
-                url = checkin_url(seat)
-                seats.append(
-                    {
-                        "seat": seat,
-                        "url": url,
-                        "svg": segno.make(url, error="m").svg_inline(
-                            scale=4, dark="#000", light="#fff"
-                        ),
-                    }
-                )
-            centers.append({"center": center, "seats": seats})
+        seat_ids = _ids(request.GET.get("seats", ""))
+        if seat_ids:
+            # Seats chosen one by one (new codes just issued) are printed as chosen.
+            seats = Seat.objects.filter(pk__in=seat_ids)
+        else:
+            centers = _ids(request.GET.get("ids", ""))
+            seats = Seat.objects.filter(center__in=centers, is_active=True)
+        seats = seats.select_related("center").order_by("center__name", "center_id", "label")
+        centers = [
+            {"center": center, "seats": [_qr_card(seat) for seat in group]}
+            for center, group in groupby(seats, key=lambda seat: seat.center)
+        ]
         if not centers:
-            raise Http404(_("Choose at least one center."))
+            raise Http404(_("Choose at least one center with seats, or a seat."))
         return TemplateResponse(
             request,
             "admin/smartcenters/qr_sheet.html",
             {**self.admin_site.each_context(request), "centers": centers, "title": _("QR sheet")},
         )
+
+
+@admin.register(Seat)
+class SeatAdmin(admin.ModelAdmin):
+    """Seats one by one: where a QR code got out, the admin issues the seat a new one."""
+
+    list_display = ["label", "center", "is_active", "qr_code"]
+    list_filter = ["center", "is_active"]
+    search_fields = ["label", "center__name", "center__short_name"]
+    list_select_related = ["center"]
+    fields = ["center", *SeatInline.fields]
+    actions = ["issue_new_qr_codes"]
+
+    @admin.display(description=_("QR code"))
+    def qr_code(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', qr_sheet_url(seat_ids=[obj.pk]), _("Print QR code")
+        )
+
+    @admin.action(description=_("Issue new QR codes"), permissions=["change"])
+    def issue_new_qr_codes(self, request, queryset):
+        # The old code stops working when this commits: print the new ones and replace them.
+        seat_ids = services.issue_new_checkin_codes(
+            seat_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            _(
+                "%(n)s seats have new QR codes and their old codes no longer work: "
+                "print this sheet and replace the codes on those seats."
+            )
+            % {"n": len(seat_ids)},
+            messages.SUCCESS,
+        )
+        return redirect(qr_sheet_url(seat_ids=seat_ids))
 
 
 @admin.register(CenterClosure)

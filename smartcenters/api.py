@@ -79,6 +79,17 @@ class BookingRequestSerializer(serializers.Serializer):
     slot = serializers.ChoiceField(choices=Slot.choices)
 
 
+class CheckInRequestSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=100,
+        help_text=_("The code the seat's QR code carries: the last part of its check-in address."),
+        error_messages={
+            "required": _("Scan the QR code on your seat: checking in needs the seat's code."),
+            "blank": _("Scan the QR code on your seat: checking in needs the seat's code."),
+        },
+    )
+
+
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.ChoiceField(choices=["seat_taken", "person_already_booked", "state"])
@@ -231,21 +242,30 @@ class BookingDetail(APIView):
 
 
 class BookingCheckIn(APIView):
-    """Check in to one of my bookings (inside the check-in window)."""
+    """Check in to one of my bookings at its seat (inside the check-in window).
+
+    The body carries the seat's code from its QR code: being at the seat is what a check-in says.
+    """
 
     @extend_schema(
-        request=None,
+        request=CheckInRequestSerializer,
         responses={
             200: BookingSerializer,
-            400: OpenApiResponse(),
-            403: OpenApiResponse(),
+            400: OpenApiResponse(description=str(_("No seat code, or a rule says no."))),
+            403: OpenApiResponse(description=str(_("Not your booking, or not its seat's code."))),
             409: ConflictSerializer,
         },
     )
     def post(self, request, pk: int):
+        incoming = CheckInRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
         booking = get_object_or_404(Booking.objects.select_related("seat__center"), pk=pk)
         try:
-            booking = services.check_in(booking=booking, actor=request.user)
+            booking = services.check_in(
+                booking=booking, actor=request.user, token=incoming.validated_data["token"]
+            )
+        except services.WrongSeatCode as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
         except services.BookingRuleError as exc:
             return _rule_error(exc)
         except services.BookingStateError as exc:

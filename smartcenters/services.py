@@ -5,6 +5,7 @@ checks here only produce friendly messages, and the constraint violations become
 """
 
 import contextlib
+import hmac
 from datetime import date as Date
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from approvals import selectors as approval_selectors
 from approvals import services as approvals
 
 from . import rules, selectors
-from .models import Booking, BookingRules, Center, Seat, WaitlistEntry
+from .models import Booking, BookingRules, Center, Seat, WaitlistEntry, new_checkin_token
 from .signals import booking_ended
 
 SEAT_CONSTRAINT = "booking_no_double_seat"
@@ -73,6 +74,24 @@ class BookingRuleError(BookingError):
 
 class BookingStateError(BookingError):
     """The booking is not in a state that allows this (e.g. cancelling a released booking)."""
+
+
+class WrongSeatCode(BookingError):
+    """The code presented is not the one on the seat: the person is not standing at it."""
+
+    def __init__(self):
+        super().__init__(
+            _("That is not the QR code of this seat: scan the code stuck on the seat to check in.")
+        )
+
+
+def _require_seat_code(seat: Seat, token: str) -> None:
+    """Checking in proves presence only through the seat's QR code, whoever asks and how.
+
+    Compared in constant time so that the answer's timing tells nothing about the code.
+    """
+    if not hmac.compare_digest(token.encode(), seat.checkin_token.encode()):
+        raise WrongSeatCode()
 
 
 def _pgcode(exc: Exception) -> str | None:
@@ -420,13 +439,18 @@ def release_booking(
     return booking
 
 
-def check_in(*, booking: Booking, actor, now: datetime | None = None) -> Booking:
-    """The holder checks in at the seat (from its QR code) within the check-in window."""
+def check_in(*, booking: Booking, actor, token: str, now: datetime | None = None) -> Booking:
+    """The holder checks in at the seat within the check-in window.
+
+    `token` is what the seat's QR code carries: without it a booking id would check in from
+    home, and the no-show release would never free the seat. Raises WrongSeatCode.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         booking = _lock(booking)
         if booking.user_id != actor.pk:
             raise PermissionDenied(_("This is someone else's booking."))
+        _require_seat_code(booking.seat, token)
         if booking.status == Booking.Status.CHECKED_IN:
             return booking
         if booking.status == Booking.Status.HELD:
@@ -459,14 +483,15 @@ def check_in(*, booking: Booking, actor, now: datetime | None = None) -> Booking
     return booking
 
 
-def walk_in(*, user, seat: Seat, slot: str, now: datetime | None = None) -> Booking:
-    """Book a free seat from its QR code for the running slot and check in at once.
+def walk_in(*, user, seat: Seat, token: str, slot: str, now: datetime | None = None) -> Booking:
+    """Book a free seat from its QR code (`token`) for the running slot and check in at once.
 
     The booking rules apply as for any booking (the seat must be free, the person seated
     nowhere else, within their limit); at a center that needs approval the booking is held
     and checked into once confirmed, like any other.
     """
     now = now or timezone.now()
+    _require_seat_code(seat, token)
     if slot not in rules.walk_in_slots(now):
         raise BookingRuleError("slot", _("That time cannot be booked at the seat now."))
     with transaction.atomic():
@@ -477,6 +502,20 @@ def walk_in(*, user, seat: Seat, slot: str, now: datetime | None = None) -> Book
             booking.checked_in_at = now
             booking.save(update_fields=["status", "checked_in_at"])
     return booking
+
+
+def issue_new_checkin_codes(*, seat_ids: list[int]) -> list[int]:
+    """Give each seat a new random QR code; the old code stops working when this commits.
+
+    For a code that was photographed, copied or stuck on the wrong desk. Returns the ids of the
+    seats that got a new code, whose sheet is then printed again.
+    """
+    with transaction.atomic():
+        seats = list(Seat.objects.select_for_update().filter(pk__in=seat_ids).order_by("pk"))
+        for seat in seats:
+            seat.checkin_token = new_checkin_token()
+        Seat.objects.bulk_update(seats, ["checkin_token"])
+    return [seat.pk for seat in seats]
 
 
 def join_waitlist(

@@ -201,14 +201,20 @@ def check_in(request, token: str):
         try:
             if request.POST.get("walk_in"):
                 booking = services.walk_in(
-                    user=request.user, seat=seat, slot=request.POST["walk_in"], now=now
+                    user=request.user,
+                    seat=seat,
+                    token=token,
+                    slot=request.POST["walk_in"],
+                    now=now,
                 )
             elif booking is None:
                 raise services.BookingRuleError(
                     "booking", _("You have no booking at this seat today.")
                 )
             else:
-                booking = services.check_in(booking=booking, actor=request.user, now=now)
+                booking = services.check_in(
+                    booking=booking, actor=request.user, token=token, now=now
+                )
         except services.SeatTaken as exc:
             error, offer, status = exc.message, exc.nearest_free_seat, 409
         except services.BookingError as exc:

@@ -181,27 +181,38 @@ def _booking_due_now(person, seat):
     return Booking.objects.create(user=person, seat=seat, date=yesterday, slot="full")
 
 
+def seat_code(booking):
+    """The check-in body a phone sends after scanning the booked seat's QR code."""
+    return {"token": booking.seat.checkin_token}
+
+
 def test_checking_in_my_booking_answers_200(center):
     person = UserFactory()
     booking = _booking_due_now(person, center.seats.get(label="A1"))
-    response = api_for(person).post(f"/api/v1/bookings/{booking.pk}/check-in/")
+    response = api_for(person).post(
+        f"/api/v1/bookings/{booking.pk}/check-in/", seat_code(booking), format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "checked_in"
 
 
 def test_checking_in_someone_elses_booking_answers_403(center):
     booking = _booking_due_now(UserFactory(), center.seats.get(label="A1"))
-    assert (
-        api_for(UserFactory()).post(f"/api/v1/bookings/{booking.pk}/check-in/").status_code == 403
+    response = api_for(UserFactory()).post(
+        f"/api/v1/bookings/{booking.pk}/check-in/", seat_code(booking), format="json"
     )
+    assert response.status_code == 403
 
 
 def test_checking_in_days_early_answers_400(center):
     person = UserFactory()
-    booking_id = post_booking(
-        api_for(person), center.seats.get(label="A1"), day=next_weekday(days=3)
-    ).json()["id"]
-    response = api_for(person).post(f"/api/v1/bookings/{booking_id}/check-in/")
+    seat = center.seats.get(label="A1")
+    booking_id = post_booking(api_for(person), seat, day=next_weekday(days=3)).json()["id"]
+    response = api_for(person).post(
+        f"/api/v1/bookings/{booking_id}/check-in/",
+        {"token": seat.checkin_token},
+        format="json",
+    )
     assert response.status_code == 400 and "booking" in response.json()
 
 
@@ -211,7 +222,10 @@ def test_checking_in_a_cancelled_booking_answers_409(center):
     Booking.objects.filter(pk=booking.pk).update(
         status="cancelled", cancelled_at=booking.created_at
     )
-    assert api_for(person).post(f"/api/v1/bookings/{booking.pk}/check-in/").status_code == 409
+    response = api_for(person).post(
+        f"/api/v1/bookings/{booking.pk}/check-in/", seat_code(booking), format="json"
+    )
+    assert response.status_code == 409
 
 
 def test_the_api_needs_a_signed_in_person(center):

@@ -25,8 +25,12 @@ def booking(slot=rules.AM, **kwargs):
 def test_check_in_opens_thirty_minutes_before_the_start():
     b = booking()
     with pytest.raises(services.BookingRuleError):
-        services.check_in(booking=b, actor=b.user, now=at(MONDAY, 8, 29))
-    checked = services.check_in(booking=b, actor=b.user, now=at(MONDAY, 8, 30))
+        services.check_in(
+            booking=b, actor=b.user, token=b.seat.checkin_token, now=at(MONDAY, 8, 29)
+        )
+    checked = services.check_in(
+        booking=b, actor=b.user, token=b.seat.checkin_token, now=at(MONDAY, 8, 30)
+    )
     assert checked.status == Booking.Status.CHECKED_IN
     assert checked.checked_in_at == at(MONDAY, 8, 30)
 
@@ -34,23 +38,32 @@ def test_check_in_opens_thirty_minutes_before_the_start():
 def test_check_in_at_the_deadline_works_a_minute_later_does_not():
     on_time, late = booking(), booking()
     assert (
-        services.check_in(booking=on_time, actor=on_time.user, now=at(MONDAY, 10)).status
+        services.check_in(
+            booking=on_time,
+            actor=on_time.user,
+            token=on_time.seat.checkin_token,
+            now=at(MONDAY, 10),
+        ).status
         == "checked_in"
     )
     with pytest.raises(services.BookingRuleError):
-        services.check_in(booking=late, actor=late.user, now=at(MONDAY, 10, 1))
+        services.check_in(
+            booking=late, actor=late.user, token=late.seat.checkin_token, now=at(MONDAY, 10, 1)
+        )
 
 
 def test_only_the_holder_checks_in():
     b = booking()
     with pytest.raises(PermissionDenied):
-        services.check_in(booking=b, actor=UserFactory(), now=at(MONDAY, 9))
+        services.check_in(
+            booking=b, actor=UserFactory(), token=b.seat.checkin_token, now=at(MONDAY, 9)
+        )
 
 
 def test_a_held_booking_cannot_be_checked_into():
     b = booking(status="held")
     with pytest.raises(services.BookingRuleError):
-        services.check_in(booking=b, actor=b.user, now=at(MONDAY, 9))
+        services.check_in(booking=b, actor=b.user, token=b.seat.checkin_token, now=at(MONDAY, 9))
 
 
 def test_beat_job_leaves_bookings_alone_until_the_deadline():
@@ -69,7 +82,7 @@ def test_beat_job_releases_a_no_show_and_tells_the_holder():
 
 def test_beat_job_keeps_checked_in_bookings():
     b = booking()
-    services.check_in(booking=b, actor=b.user, now=at(MONDAY, 9, 5))
+    services.check_in(booking=b, actor=b.user, token=b.seat.checkin_token, now=at(MONDAY, 9, 5))
     assert services.release_unchecked_bookings(now=at(MONDAY, 12)) == 0
 
 
@@ -111,7 +124,7 @@ def test_the_celery_task_runs_the_beat_job():
 
 def test_finished_check_ins_become_completed():
     b = booking()
-    services.check_in(booking=b, actor=b.user, now=at(MONDAY, 9))
+    services.check_in(booking=b, actor=b.user, token=b.seat.checkin_token, now=at(MONDAY, 9))
     assert services.complete_finished_bookings(now=at(MONDAY, 12, 59)) == 0
     assert services.complete_finished_bookings(now=at(MONDAY, 13)) == 1
 
@@ -148,7 +161,9 @@ def test_walk_ins_book_only_what_is_running_now(hour, minute, expected):
 
 def test_a_walk_in_books_a_free_seat_and_checks_in_at_once():
     seat, person = SeatFactory(), UserFactory()
-    walked = services.walk_in(user=person, seat=seat, slot=rules.AM, now=at(MONDAY, 11, 15))
+    walked = services.walk_in(
+        user=person, seat=seat, token=seat.checkin_token, slot=rules.AM, now=at(MONDAY, 11, 15)
+    )
     assert walked.status == Booking.Status.CHECKED_IN
     assert walked.checked_in_at == at(MONDAY, 11, 15)
     assert (walked.date, walked.slot) == (MONDAY, rules.AM)
@@ -162,14 +177,26 @@ def test_a_walk_in_at_a_taken_seat_is_refused_with_the_nearest_free_seat():
     taken = booking()
     free = SeatFactory(center=taken.seat.center)
     with pytest.raises(services.SeatTaken) as refused:
-        services.walk_in(user=UserFactory(), seat=taken.seat, slot=rules.AM, now=at(MONDAY, 10))
+        services.walk_in(
+            user=UserFactory(),
+            seat=taken.seat,
+            token=taken.seat.checkin_token,
+            slot=rules.AM,
+            now=at(MONDAY, 10),
+        )
     assert refused.value.nearest_free_seat == free
 
 
 def test_a_walk_in_for_a_slot_not_running_stores_nothing():
     seat = SeatFactory()
     with pytest.raises(services.BookingRuleError) as refused:
-        services.walk_in(user=UserFactory(), seat=seat, slot=rules.FULL, now=at(MONDAY, 14))
+        services.walk_in(
+            user=UserFactory(),
+            seat=seat,
+            token=seat.checkin_token,
+            slot=rules.FULL,
+            now=at(MONDAY, 14),
+        )
     assert refused.value.field == "slot"
     assert not Booking.objects.filter(seat=seat).exists()
 
@@ -178,5 +205,11 @@ def test_a_walk_in_while_seated_elsewhere_stores_nothing():
     elsewhere = booking(slot=rules.FULL)
     seat = SeatFactory()
     with pytest.raises(services.PersonAlreadyBooked):
-        services.walk_in(user=elsewhere.user, seat=seat, slot=rules.AM, now=at(MONDAY, 10))
+        services.walk_in(
+            user=elsewhere.user,
+            seat=seat,
+            token=seat.checkin_token,
+            slot=rules.AM,
+            now=at(MONDAY, 10),
+        )
     assert not Booking.objects.filter(seat=seat).exists()
