@@ -129,6 +129,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# The client's address: behind TRUSTED_PROXY_COUNT reverse proxies it is the Nth
+# X-Forwarded-For entry from the right (config/client_address.py); with 0 the header is ignored.
+# Sign-in limits, self-check limits (django-ratelimit's "ip" key) and API throttles all use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+RATELIMIT_IP_META_KEY = "config.client_address.client_address"
+
 # Lockout: five wrong passwords lock the username (and the address) for fifteen minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -138,11 +145,6 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind the reverse proxy the client's address is in X-Forwarded-For (docs/DEPLOY.md).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "Flexwork"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -217,7 +219,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"selfcheck": "30/hour", "booking": "6000/minute"},
+    "DEFAULT_THROTTLE_RATES": {"booking": "6000/minute"},
+    # Throttles count the same client as everything else (config/client_address.py).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Flexwork API",
