@@ -355,3 +355,9 @@ CELERY_BEAT_SCHEDULE.update(
 # Rate limits (django-ratelimit) count in the cache; if Redis is down, let residents through.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_USE_CACHE = "default"
+# Self-check links (rpa/views.py): links that are not valid, per client address and hour. A
+# valid link is never stopped by it, so residents behind one carrier NAT are unaffected; it
+# only turns an address's guessing into 429s (signed links cannot be guessed anyway).
+RPA_SELFCHECK_BAD_LINKS_PER_HOUR = env_int("RPA_SELFCHECK_BAD_LINKS_PER_HOUR", 100)
+# Answers one valid link may post per hour: a form sent once a day needs a few tries at most.
+RPA_SELFCHECK_ANSWERS_PER_HOUR = env_int("RPA_SELFCHECK_ANSWERS_PER_HOUR", 30)
