@@ -159,3 +159,25 @@ def test_staff_sign_in_while_the_cache_is_down():
     client = Client()
     assert sign_in(client, staff004.username).status_code == 302
     assert is_signed_in(client)
+
+
+def test_the_locked_sentence_says_the_minutes_that_are_left():
+    staff003 = UserFactory(role=roles.STAFF)
+    for _ in range(5):
+        sign_in(Client(), staff003.username, "wrong")
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=10))
+    page = sign_in(Client(), staff003.username).content.decode()
+    assert "This account is locked for 5 minutes" in page
+
+
+def test_failures_at_the_admin_sign_in_count_toward_the_same_address_limit(settings):
+    settings.SIGNIN_ADDRESS_FAILURE_LIMIT = 3
+    attacker = Client()
+    for person in [UserFactory(role=roles.ADMIN, is_staff=True) for _ in range(3)]:
+        attacker.post(
+            "/admin/login/",
+            {"username": person.username, "password": "Password1!", "otp_token": "123456"},
+            **through_proxy(OFFICE),
+        )
+    staff004 = UserFactory(role=roles.STAFF)
+    assert sign_in(Client(), staff004.username).status_code == 429
