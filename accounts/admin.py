@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
-from . import services
+from . import services, signin_limits
 from .models import Department, Notification, Position, User, Workplace
 
 # Only staff who passed the OTP step may use the admin.
@@ -108,7 +108,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
-    actions = ["reset_two_factor"]
+    actions = ["reset_two_factor", "unlock_sign_in"]
 
     @admin.action(description=_("Reset two-factor sign-in (the person enrols again)"))
     def reset_two_factor(self, request, queryset):
@@ -117,6 +117,16 @@ class UserAdmin(BaseUserAdmin):
         self.message_user(
             request,
             _("Two-factor sign-in was reset for %(count)d people.") % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unlock sign-in (after too many wrong passwords)"))
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            signin_limits.unlock_sign_in(user=user)
+        self.message_user(
+            request,
+            _("Sign-in was unlocked for %(count)d people.") % {"count": queryset.count()},
             messages.SUCCESS,
         )
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from . import notifications, push, services
+from . import notifications, push, services, signin_limits
 from .forms import NotificationPreferencesForm, OneTimeCodeForm, SignInForm
 from .nav import tiles_for
 from .roles import role_names
@@ -27,24 +27,51 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin_limits.remember_browser(self.request, response, form.get_user().username)
+        return response
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    """What django-axes shows after too many wrong passwords."""
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers when a sign-in is refused: the sign-in page, saying why.
+
+    Either the account is locked after too many wrong passwords, or the address has had too
+    many failed sign-ins and this browser never signed in to the account from there.
+    """
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    address_minutes = getattr(request, "signin_address_refused_minutes", None)
+    if address_minutes is not None:
+        refusal = _(
+            "Too many failed sign-ins came from your network in the last hour, so new browsers "
+            "there cannot sign in for %(minutes)d minutes: use a browser you signed in with "
+            "before, or ask the IT team (정보통신팀)."
+        ) % {"minutes": address_minutes}
+    else:
+        refusal = _(
+            "This account is locked for %(minutes)d minutes after too many wrong passwords: "
+            "try again then, or ask the IT team (정보통신팀) to unlock it now."
+        ) % {"minutes": signin_limits.account_lock_minutes(username)}
+    form = SignInForm(request, initial={"username": username})
     return render(
         request,
-        "accounts/locked_out.html",
-        {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+        "accounts/login.html",
+        {"form": form, "refusal": refusal, "next": _safe_next(request)},
         status=429,
     )
 
 
-def _next_url(request) -> str:
+def _safe_next(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return settings.LOGIN_REDIRECT_URL
+    return ""
+
+
+def _next_url(request) -> str:
+    return _safe_next(request) or settings.LOGIN_REDIRECT_URL
 
 
 @login_required

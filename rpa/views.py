@@ -3,6 +3,7 @@
 import contextlib
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -11,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
+from accounts import rate_limits
 from accounts.roles import is_health_team
 
 from . import selectors, services
@@ -214,33 +214,41 @@ def missing_checks(request):
     return render(request, "rpa/missing_checks.html", {"people": people, "today": today})
 
 
-def _selfcheck_rate_limited(request, token: str) -> bool:
-    """Bound what one link and one address may send: a form filled once a day needs few tries.
+def _bad_link(request):
+    """A self-check link that is not valid counts against the client's address.
 
-    Residents on mobile networks share addresses behind carrier NAT, so the per-address limit
-    is generous; the per-link limit is the tight one.
+    Only bad links count there: residents behind one carrier NAT, all answering at reminder
+    time, are never stopped by what one address tries; an address guessing links is.
     """
-    per_link = is_ratelimited(
+    guessing = rate_limits.is_limited(
         request,
-        group="rpa-selfcheck-link",
-        key=lambda _group, _request: token,
-        rate="30/h",
+        group="rpa-selfcheck-bad-link",
+        key="ip",  # config.client_address.client_address (RATELIMIT_IP_META_KEY)
+        rate=f"{settings.RPA_SELFCHECK_BAD_LINKS_PER_HOUR}/h",
+    )
+    if guessing:
+        return render(request, "rpa/selfcheck_rate_limited.html", {"bad_links": True}, status=429)
+    return render(request, "rpa/selfcheck_invalid.html", status=404)
+
+
+def _too_many_answers(request, recipient) -> bool:
+    """Answers are counted per valid link: a form sent once a day needs few tries."""
+    return rate_limits.is_limited(
+        request,
+        group="rpa-selfcheck-answers",
+        key=lambda _group, _request: str(recipient.pk),
+        rate=f"{settings.RPA_SELFCHECK_ANSWERS_PER_HOUR}/h",
         method="POST",
-        increment=True,
     )
-    per_address = is_ratelimited(
-        request, group="rpa-selfcheck-ip", key="ip", rate="600/h", method=ALL, increment=True
-    )
-    return per_link or per_address
 
 
 def selfcheck(request, token: str):
     """The resident's one-page daily check, reached from the link in their text; no account."""
-    if _selfcheck_rate_limited(request, token):
-        return render(request, "rpa/selfcheck_rate_limited.html", status=429)
     recipient = services.recipient_for_token(token)
     if recipient is None:
-        return render(request, "rpa/selfcheck_invalid.html", status=404)
+        return _bad_link(request)
+    if _too_many_answers(request, recipient):
+        return render(request, "rpa/selfcheck_rate_limited.html", status=429)
     today = timezone.localdate()
     done = recipient.selfchecks.filter(day=today).exists()
     form = SelfCheckForm(request.POST or None)
@@ -261,5 +269,5 @@ def selfcheck(request, token: str):
 def selfcheck_done(request, token: str):
     recipient = services.recipient_for_token(token)
     if recipient is None:
-        return render(request, "rpa/selfcheck_invalid.html", status=404)
+        return _bad_link(request)
     return render(request, "rpa/selfcheck_done.html", {"end": recipient.quarantine_end})
