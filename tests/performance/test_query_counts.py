@@ -147,7 +147,7 @@ def worktime_person():
 
 def test_worktime_month_page(worktime_person, client_for):
     person, _lead = worktime_person
-    assert_flat(client_for(person), "/worktime/", own_requests(person), most=11)
+    assert_flat(client_for(person), "/worktime/", own_requests(person), most=12)
 
 
 def test_worktime_requests_api(worktime_person):
@@ -201,7 +201,7 @@ def test_worktime_board_api(worktime_person):
         api_client(lead),
         f"/api/v1/worktime/board/?start={day:%Y-%m-%d}&end={day + dt.timedelta(days=4):%Y-%m-%d}",
         team_arrangements(lead, day),
-        most=8,
+        most=9,
     )
 
 
@@ -225,7 +225,7 @@ def test_worktime_statistics_page(admin_user, client_for):
             )
             Arrangement.objects.filter(pk=arrangement.pk).update(status="approved")
 
-    assert_flat(client_for(admin_user), f"/worktime/statistics/?year={day.year}", add, most=9)
+    assert_flat(client_for(admin_user), f"/worktime/statistics/?year={day.year}", add, most=13)
 
 
 # --- smart-work centers ---
