@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -70,13 +71,14 @@ def issue_api_token(
     return token, key
 
 
+def revoke_api_tokens(*, tokens: QuerySet[ApiToken], now: datetime) -> int:
+    """Revoke the tokens not revoked yet; returns how many were."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+
+
 def revoke_api_token(*, user: User, token_id: int, now: datetime) -> bool:
     """Revoke one of the person's own tokens; False when there is no such usable token."""
-    return bool(
-        ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
-    )
+    return bool(revoke_api_tokens(tokens=ApiToken.objects.filter(user=user, pk=token_id), now=now))
 
 
 def record_api_token_use(*, token: ApiToken, now: datetime) -> None:

@@ -157,3 +157,12 @@ def test_unverified_token_of_a_substitute_cannot_approve():
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(substitute, otp_verified=False)}")
     response = client.post(f"/api/v1/approvals/{document.pk}/approve/", {}, format="json")
     assert response.status_code == 403
+
+
+def test_an_admin_revokes_a_token_in_the_admin(client_for, admin_user, staff_user):
+    key = api_token_key(staff_user)
+    token = ApiToken.objects.get(user=staff_user)
+    client_for(admin_user).post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
+    assert get_with(key).status_code == 401
