@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -116,6 +116,11 @@ class SignOutIdleSessionMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": sentence}, status=401)
         messages.info(request, sentence)
+        if request.headers.get("HX-Request"):
+            # A partial swapped into the page would show the sign-in form inside a card.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+            return response
         if request.method != "GET":
             return redirect(settings.LOGIN_URL)
         return redirect_to_login(request.get_full_path())

@@ -218,3 +218,11 @@ def test_anonymous_is_sent_to_sign_in_for_the_api_docs(client):
     response = client.get("/api/docs/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_idle_htmx_request_sends_the_whole_page_to_sign_in(client_for, staff_user, settings):
+    client = client_for(staff_user)
+    client.get("/")
+    shift_session(client, **{LAST_ACTIVITY_KEY: settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 + 5})
+    response = client.get("/accounts/notifications/", HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/accounts/login/"
