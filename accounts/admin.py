@@ -2,11 +2,12 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from . import services, signin_limits
-from .models import Department, Notification, Position, User, Workplace
+from .models import ApiToken, Department, Notification, Position, User, Workplace
 
 # Only staff who passed the OTP step may use the admin.
 admin.site.__class__ = OTPAdminSite
@@ -137,3 +138,36 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["recipient__username", "title"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are seen and revoked here; they are made on the settings page or the server,
+    where the key can be shown once (the database only has its hash)."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "otp_verified",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["otp_verified", "created_at", "expires_at", "revoked_at"]
+    search_fields = ["name", "user__username", "user__full_name", "prefix"]
+    list_select_related = ["user"]
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected API tokens"))
+    def revoke(self, request, queryset):
+        count = services.revoke_api_tokens(tokens=queryset, now=timezone.now())
+        self.message_user(
+            request, _("%(count)d API tokens were revoked.") % {"count": count}, messages.SUCCESS
+        )

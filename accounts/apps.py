@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and organisation")
 
     def ready(self):
-        from . import roles
+        from . import reauth, roles  # noqa: F401  (reauth connects its sign-in receiver)
 
         post_migrate.connect(
             roles.ensure_roles_after_migrate, dispatch_uid="accounts.ensure_roles_after_migrate"

@@ -93,7 +93,7 @@ HQ = "구청 본관"
 FLOORS = {"행정지원국": 3, "복지환경국": 4, "안전건설국": 5}
 # Around the district office (Yuseong-gu, Daejeon): homes scattered within ~6 km.
 ORIGIN = (36.3622, 127.3563)
-# A TOTP key for demo managers, health team and admin, so the demo can be tried at once;
+# A TOTP key for demo managers, health team, personnel and admin, so the demo can be tried at once;
 # `python manage.py demo_otp USER` prints the current code.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
@@ -224,9 +224,9 @@ def seed(stdout=None) -> None:
         full_name=korean_name(rng),
         position="주무관",
         department=units["총무팀"],
-        role=roles.STAFF,
+        role=roles.PERSONNEL,
         number="P0001",
-    ).groups.add(groups[roles.PERSONNEL])
+    ).groups.add(groups[roles.STAFF])
     person(
         "admin",
         full_name="관리자",

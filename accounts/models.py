@@ -1,7 +1,10 @@
-"""People, positions, the department tree (국 → 과 → 팀), workplaces and notifications."""
+"""People, positions, the department tree (국 → 과 → 팀), workplaces, notifications, API tokens."""
+
+import hashlib
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -218,3 +221,41 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.endpoint[:40]}"
+
+
+class ApiToken(models.Model):
+    """A script's key to the API. Only the key's SHA-256 is kept: the key is shown once.
+
+    A token expires and can be revoked. `otp_verified` records that it was created from a
+    session that passed the one-time code (or issued by an admin on the server), so requests
+    with it count as verified for roles that need the one-time code.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("person")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    # The key's first characters, to tell tokens apart in a list without revealing them.
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    otp_verified = models.BooleanField(_("verified with a one-time code"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        # Keys are long random strings, so a fast hash is enough: nothing to guess from it.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def is_usable_at(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -10,8 +10,9 @@ ADMIN = "admin"
 PERSONNEL = "personnel"
 ALL_ROLES = (STAFF, MANAGER, HEALTH, ADMIN, PERSONNEL)
 
-# Managers, the health team and admins handle other people's data: they sign in with TOTP.
-OTP_REQUIRED_ROLES = frozenset({MANAGER, HEALTH, ADMIN})
+# Managers, the health team, the personnel office (everyone's schedules) and admins handle
+# other people's data: they sign in with TOTP.
+OTP_REQUIRED_ROLES = frozenset({MANAGER, HEALTH, ADMIN, PERSONNEL})
 
 # Permissions each role's group holds, as "app_label.codename". Apps add theirs here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from .models import Department, User
+from .models import ApiToken, Department, User
 
 
 def approver_chain(user: User) -> list[User]:
@@ -52,3 +52,8 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return f"{digits[:3]}-****-{digits[-4:]}"
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    """The person's API tokens, newest first (revoked and expired ones too, marked as such)."""
+    return list(ApiToken.objects.filter(user=user))

@@ -10,7 +10,10 @@ urlpatterns = [
     path("otp/", views.otp_verify, name="otp_verify"),
     path("otp/enrol/", views.otp_enrol, name="otp_enrol"),
     path("otp/backup-codes/", views.backup_codes, name="backup_codes"),
+    path("confirm/", views.reauthenticate, name="reauthenticate"),
     path("notifications/", views.notification_list, name="notifications"),
     path("settings/", views.preferences, name="preferences"),
+    path("settings/tokens/", views.create_api_token, name="create_api_token"),
+    path("settings/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
 ]

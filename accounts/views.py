@@ -1,4 +1,4 @@
-"""Pages of accounts: home, sign-in, the OTP step and enrolment, notifications."""
+"""Pages of accounts: home, sign-in, the OTP step and enrolment, notifications, settings."""
 
 import base64
 import json
@@ -10,16 +10,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from . import notifications, push, services, signin_limits
-from .forms import NotificationPreferencesForm, OneTimeCodeForm, SignInForm
+from . import notifications, push, selectors, services, signin_limits
+from .forms import (
+    ApiTokenForm,
+    NotificationPreferencesForm,
+    OneTimeCodeForm,
+    ReauthenticateForm,
+    SignInForm,
+)
 from .nav import tiles_for
-from .roles import role_names
+from .reauth import mark_reauthenticated, recent_reauthentication_required
+from .roles import requires_otp, role_names
 
 
 class SignInView(auth_views.LoginView):
@@ -92,6 +101,7 @@ def otp_verify(request):
         device = match_token(request.user, form.cleaned_data["otp_token"])
         if device is not None:
             otp_login(request, device)
+            mark_reauthenticated(request)
             return redirect(_next_url(request))
         form.add_error(
             "otp_token",
@@ -102,12 +112,35 @@ def otp_verify(request):
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
+def _has_totp(user) -> bool:
+    return user.totpdevice_set.filter(confirmed=True).exists()
+
+
+@login_required
+@never_cache
+def reauthenticate(request):
+    """Confirm the password or a current code before changing how the person signs in."""
+    form = ReauthenticateForm(
+        request.POST or None, request=request, has_device=_has_totp(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        mark_reauthenticated(request)
+        return redirect(_next_url(request))
+    return render(
+        request, "accounts/reauthenticate.html", {"form": form, "next": _next_url(request)}
+    )
+
+
 @login_required
 def otp_enrol(request):
-    has_device = request.user.totpdevice_set.filter(confirmed=True).exists()
-    if has_device and not request.user.is_verified():
+    if _has_totp(request.user) and not request.user.is_verified():
         # Re-enrolling needs the old device first (or an admin's reset).
         return redirect("accounts:otp_verify")
+    return _otp_enrol(request)
+
+
+@recent_reauthentication_required
+def _otp_enrol(request):
     device = services.start_totp_enrolment(user=request.user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -135,6 +168,7 @@ def otp_enrol(request):
 
 @login_required
 @require_POST
+@recent_reauthentication_required
 def backup_codes(request):
     codes = services.regenerate_backup_codes(user=request.user)
     return render(
@@ -158,15 +192,63 @@ def preferences(request):
         form.save()
         messages.success(request, _("Your notification settings were saved."))
         return redirect("accounts:preferences")
+    return _render_preferences(request, form=form)
+
+
+def _render_preferences(request, *, form=None, token_form=None, new_key="", status=200):
     return render(
         request,
         "accounts/preferences.html",
         {
-            "form": form,
+            "form": form or NotificationPreferencesForm(instance=request.user),
+            "token_form": token_form or ApiTokenForm(),
+            "tokens": selectors.api_tokens_of(request.user),
+            "new_key": new_key,
+            "now": timezone.now(),
+            "can_create_token": _can_create_token(request.user),
             "vapid_public_key": settings.VAPID_PUBLIC_KEY,
-            "has_totp": request.user.totpdevice_set.filter(confirmed=True).exists(),
+            "has_totp": _has_totp(request.user),
         },
+        status=status,
     )
+
+
+def _can_create_token(user) -> bool:
+    """Roles that need the one-time code make tokens only from a session that passed it."""
+    return user.is_verified() or not requires_otp(user)
+
+
+@login_required
+@require_POST
+@never_cache
+def create_api_token(request):
+    if not _can_create_token(request.user):
+        messages.error(
+            request, _("Sign in with your one-time code first: your role needs it for API tokens.")
+        )
+        return redirect("accounts:preferences")
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _render_preferences(request, token_form=form, status=400)
+    _token, key = services.issue_api_token(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        days=form.cleaned_data["days"],
+        otp_verified=request.user.is_verified(),
+        now=timezone.now(),
+    )
+    # The key is shown on this answer only; it is never stored, so it cannot be shown again.
+    return _render_preferences(request, new_key=key, status=201)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, token_id):
+    if services.revoke_api_token(user=request.user, token_id=token_id, now=timezone.now()):
+        messages.success(request, _("The API token was revoked: it no longer works."))
+    else:
+        messages.error(request, _("That API token was already revoked or is not yours."))
+    return redirect("accounts:preferences")
 
 
 @login_required

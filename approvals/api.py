@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -215,9 +214,7 @@ def _document_payload(request, document_id: int) -> dict:
 
 
 def _session_unverified(request) -> bool:
-    """Browser sessions must have done the OTP step to decide; token clients act as their user."""
-    if not isinstance(request.successful_authenticator, SessionAuthentication):
-        return False
+    """Deciding needs the OTP step: a browser session's, or the one a token was created after."""
     check = getattr(request.user, "is_verified", None)
     return not (check and check())
 

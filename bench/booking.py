@@ -38,9 +38,10 @@ def prepare_database(people: int) -> list[str]:
 
     django.setup()
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
 
-    from accounts.models import User
+    from accounts import services
+    from accounts.models import ApiToken, User
     from smartcenters import demo
     from smartcenters.models import Booking, BookingRules, WaitlistEntry
 
@@ -68,15 +69,13 @@ def prepare_database(people: int) -> list[str]:
         ]
     )
     users = list(User.objects.filter(username__startswith="bench").order_by("username")[:people])
-    have = set(Token.objects.filter(user__in=users).values_list("user_id", flat=True))
-    Token.objects.bulk_create(
-        [Token(user=u, key=Token.generate_key()) for u in users if u.pk not in have]
-    )
-    return list(
-        Token.objects.filter(user__in=users)
-        .order_by("user__username")
-        .values_list("key", flat=True)
-    )
+    # Only a token's hash is stored, so every run issues fresh ones and drops the last run's.
+    ApiToken.objects.filter(user__in=users).delete()
+    now = timezone.now()
+    return [
+        services.issue_api_token(user=u, name="bench", days=1, otp_verified=False, now=now)[1]
+        for u in users
+    ]
 
 
 def booking_targets():

@@ -2,7 +2,9 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from accounts import services
 from accounts.models import Department, Position, User, Workplace
 
 
@@ -65,3 +67,11 @@ def org_tree():
     lead.department = team
     lead.save()
     return team, lead, chief, director
+
+
+def api_token_key(user, *, otp_verified: bool = True, days: int = 30) -> str:
+    """The key of a new API token for `user`, made as after a sign-in with the one-time code."""
+    _token, key = services.issue_api_token(
+        user=user, name="test", days=days, otp_verified=otp_verified, now=timezone.now()
+    )
+    return key

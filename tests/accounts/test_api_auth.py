@@ -2,23 +2,23 @@
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+
+from tests.factories import api_token_key
 
 
 @pytest.mark.django_db
 def test_token_client_acts_as_its_user(client, manager_user):
-    token = Token.objects.create(user=manager_user)
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_key(manager_user)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["username"] == manager_user.username
     assert response.json()["roles"] == ["manager"]
 
 
 @pytest.mark.django_db
-def test_drf_create_token_command_issues_a_working_token(client, staff_user, capsys):
-    call_command("drf_create_token", staff_user.username)
-    key = Token.objects.get(user=staff_user).key
-    assert key in capsys.readouterr().out
+def test_issue_api_token_command_issues_a_working_token(client, staff_user, capsys):
+    call_command("issue_api_token", staff_user.username)
+    key = capsys.readouterr().out.strip()
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 

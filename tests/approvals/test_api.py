@@ -2,12 +2,11 @@
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from approvals import services
 from tests.approvals.factories import general_document, make_org
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def org():
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 

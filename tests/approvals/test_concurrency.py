@@ -6,14 +6,13 @@ import time
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from approvals import services
 from approvals.models import Action, Document
 from approvals.signals import document_decided
 from tests.approvals.factories import make_org
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,7 +89,7 @@ def test_approver_and_substitute_at_once_one_wins(slow_decision):
 def test_api_double_submit_gets_one_200_and_one_409(slow_decision):
     org = make_org()
     document = flexible_document(org)
-    key = Token.objects.create(user=org.lead).key
+    key = api_token_key(org.lead)
 
     def post():
         client = APIClient()

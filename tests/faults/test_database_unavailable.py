@@ -9,10 +9,10 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 import accounts.middleware
 from smartcenters import services as seats
+from tests.factories import api_token_key
 
 LOST = OperationalError("terminating connection due to administrator command")
 
@@ -35,12 +35,12 @@ def test_api_request_losing_its_connection_in_the_view_answers_503(
         raise error
 
     monkeypatch.setattr(seats, "book_seat", lose_connection)
-    token = Token.objects.create(user=staff_user)
+    token = api_token_key(staff_user)
     response = quiet_client.post(
         "/api/v1/bookings/",
         {"seat": 1, "date": "2030-01-07", "slot": "am"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
@@ -71,11 +71,11 @@ def test_other_server_errors_stay_500(quiet_client, staff_user, monkeypatch):
         raise RuntimeError("a bug, not the database")
 
     monkeypatch.setattr(seats, "book_seat", broken)
-    token = Token.objects.create(user=staff_user)
+    token = api_token_key(staff_user)
     response = quiet_client.post(
         "/api/v1/bookings/",
         {"seat": 1, "date": "2030-01-07", "slot": "am"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 500

@@ -34,7 +34,6 @@ from datetime import date
 import psycopg2
 import pytest
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from approvals import services as approvals
@@ -46,7 +45,7 @@ from smartcenters import rules as seat_rules
 from smartcenters import services as seats
 from smartcenters.models import Booking, Seat
 from tests.approvals.factories import general_document
-from tests.factories import UserFactory, org_tree
+from tests.factories import UserFactory, api_token_key, org_tree
 from tests.faults import stack
 from tests.faults.stack import (
     ROOT,
@@ -521,10 +520,10 @@ def test_api_under_terminated_connections_answers_cleanly_and_writes_whole_rows(
     workdir,
 ):
     world = build_world(health_user)
-    tokens = {user.pk: Token.objects.create(user=user).key for user in world.staff}
-    lead_token = Token.objects.create(user=world.lead).key
-    chief_token = Token.objects.create(user=world.chief).key
-    health_token = Token.objects.create(user=world.health).key
+    tokens = {user.pk: api_token_key(user) for user in world.staff}
+    lead_token = api_token_key(world.lead)
+    chief_token = api_token_key(world.chief)
+    health_token = api_token_key(world.health)
     slots = list(seat_rules.SLOTS)
     server = Gunicorn(workdir, private_redis.url)
     statuses: Counter = Counter()

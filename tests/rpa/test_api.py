@@ -2,10 +2,10 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rpa.models import OutboxMessage, Upload
+from tests.factories import api_token_key
 from tests.rpa.factories import result_row, sheet
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ SAMPLE_NAMES = sorted(
 
 def api_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 

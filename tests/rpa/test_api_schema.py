@@ -2,10 +2,10 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rpa.models import OutboxMessage
+from tests.factories import api_token_key
 from tests.rpa.factories import result_row, sheet
 from tests.security.openapi import assert_matches_schema
 
@@ -20,7 +20,7 @@ MESSAGES = "/api/v1/rpa/uploads/{id}/messages/"
 
 def api_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 

@@ -8,12 +8,11 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from accounts import roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 
 
 def _openapi() -> dict:
@@ -31,7 +30,7 @@ def role_tokens(db):
         user = UserFactory(
             role=role, is_staff=role == roles.ADMIN, is_superuser=role == roles.ADMIN
         )
-        tokens[role] = Token.objects.create(user=user).key
+        tokens[role] = api_token_key(user)
     return tokens
 
 
