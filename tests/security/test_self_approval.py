@@ -10,7 +10,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from approvals import rules, services
@@ -19,6 +18,7 @@ from approvals.selectors import inbox_for
 from approvals.tasks import send_reminders
 from tests.approvals.factories import make_org
 from tests.conftest import enrol_totp
+from tests.factories import api_token_key
 from tests.worktime.factories import working_day
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,7 @@ def org():
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 
