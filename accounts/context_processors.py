@@ -13,6 +13,10 @@ def navigation(request):
     # Lazy and computed once a request: pages that never show the header pay nothing, and a
     # header that shows a count twice asks the database once.
     @cache
+    def tiles():
+        return tiles_for(user)
+
+    @cache
     def counters():
         return {name: func(user) for name, func in HEADER_COUNTERS.items()}
 
@@ -24,10 +28,11 @@ def navigation(request):
 
     def waiting_total():
         """The phone menu button's badge: everything the folded links would show."""
-        return counters().get("approvals", 0) + unread()
+        shows_inbox = any(tile["name"] == "approvals:inbox" for tile in tiles())
+        return (counters().get("approvals", 0) if shows_inbox else 0) + unread()
 
     return {
-        "nav_tiles": lambda: tiles_for(user),
+        "nav_tiles": tiles,
         "header_counters": counters,
         "unread_count": unread,
         "menu_badge": waiting_total,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from approvals import services as approvals
+from tests.conftest import enrol_totp
 from tests.factories import UserFactory, WorkplaceFactory
 from worktime import closures, feed, selectors
 from worktime.away import services
@@ -282,6 +283,7 @@ def test_personnel_import_page_previews_then_records(client_for):
 
     a = UserFactory(employee_number="20240001")
     officer = UserFactory(role="personnel")
+    enrol_totp(officer)
     client = client_for(officer)
     csv_text = f"사번,근무상황,시작일\n{a.employee_number},병가,2026-12-22\n".encode("utf-8-sig")
     preview = client.post(
@@ -300,6 +302,7 @@ def test_personnel_file_without_the_needed_columns_is_refused_with_a_sentence(cl
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     officer = UserFactory(role="personnel")
+    enrol_totp(officer)
     response = client_for(officer).post(
         reverse("worktime:away_import"),
         {
