@@ -12,8 +12,9 @@ COPY worktime ./worktime
 COPY rpa ./rpa
 RUN pip install --no-cache-dir .
 COPY . .
-RUN python manage.py compilemessages --ignore=.venv -v0 \
- && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+RUN export DJANGO_SECRET_KEY=build-only \
+ && python manage.py compilemessages --ignore=.venv -v0 \
+ && python manage.py collectstatic --noinput -v0
 RUN useradd --create-home flexwork && mkdir -p /app/media && chown flexwork /app/media
 USER flexwork
 EXPOSE 8000

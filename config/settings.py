@@ -5,16 +5,28 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_int, env_str, machine_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
-    "django-insecure-development-only-key-set-DJANGO_SECRET_KEY-in-production"
-)
+# Plain HTTP on one's own machine (make run, the tests): no Secure cookies, no HSTS, no
+# redirect. A mode of its own, so production cannot fall into it by turning the redirect off;
+# `check --deploy` reports it (flexwork.W001, config/checks.py).
+LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY and (DEBUG or LOCAL_HTTP):
+    SECRET_KEY = machine_secret_key(BASE_DIR / "var" / "secret-key")
+if not (DEBUG or LOCAL_HTTP) and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    # The key signs self-check links: a known key lets anyone answer for any resident.
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY to a long random value of this installation's own, e.g. the output "
+        'of python -c "import secrets; print(secrets.token_urlsafe(50))" (on your own machine '
+        "over plain HTTP, set DJANGO_LOCAL_HTTP=1 instead)."
+    )
 ALLOWED_HOSTS = [
     h.strip()
     for h in env_str("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
@@ -51,6 +63,7 @@ INSTALLED_APPS = [
     "smartcenters",
     "worktime",
     "rpa",
+    "config.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
@@ -170,13 +183,16 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
-# Security: with DEBUG off every production header is on. Plain HTTP on a local machine
-# (make run) turns off only the redirect and the Secure cookie flag, through one variable.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True) and not DEBUG
-_https = SECURE_SSL_REDIRECT
+# Security: with debug off every HTTPS protection is on. DJANGO_SECURE_SSL_REDIRECT=0 turns off
+# only Django's own redirect (a proxy in front that redirects itself); cookies stay Secure and
+# HSTS stays on. Plain HTTP is DJANGO_LOCAL_HTTP, above, alone.
+_https = not (DEBUG or LOCAL_HTTP)
+SECURE_SSL_REDIRECT = _https and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SESSION_COOKIE_HTTPONLY = True
+# Pages' scripts take the CSRF token from the form field (static/js/app.js), never the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365) if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
