@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long caching.
+    "config.no_store.NoStoreForPersonalData",
     "csp.middleware.CSPMiddleware",
     # Before everything that reads the database: a dropped connection answers 503.
     "config.middleware.DatabaseUnavailableMiddleware",
