@@ -18,4 +18,4 @@ RUN export DJANGO_SECRET_KEY=build-only \
 RUN useradd --create-home flexwork && mkdir -p /app/media && chown flexwork /app/media
 USER flexwork
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]

@@ -304,12 +304,24 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "flexwork-demo-2026")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Self-check links and calendar-feed addresses are secrets: every line is written without them.
+    "filters": {"secret_urls": {"()": "config.secret_urls.RedactSecretURLs"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_urls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own loggers write through the console above, not their default handlers,
+        # which would print the paths as they are.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         # Request logs carry URLs only; no bodies, no personal data.
         "django.request": {"level": "WARNING"},
     },
