@@ -19,6 +19,7 @@ from rpa import services as rpa_services
 from tests.conftest import ROOT, free_port
 from tests.factories import UserFactory
 from tests.rpa.factories import quarantine_row, sheet, upload_sheet
+from tests.security.production import manage, production_env
 from worktime import services as worktime_services
 
 FORGED = "7.20991231:forgedsignaturevalue"
@@ -125,3 +126,13 @@ def test_self_check_and_calendar_tokens_stay_out_of_gunicorn_and_django_logs(gun
     assert "Not Found: /s/[redacted]/" in logs
     for secret in (selfcheck, selfcheck.split(":")[-1], FORGED, feed):
         assert secret not in logs
+
+
+def test_django_logs_a_not_found_self_check_link_once_and_redacted_with_debug_on():
+    # With debug on, Django's default handlers would print the line a second time, as it is.
+    request = f"from django.test import Client; Client().get('/s/{FORGED}/')"
+    env = production_env(DJANGO_DEBUG="1", DJANGO_ALLOWED_HOSTS="testserver")
+    result = manage("shell", "-c", request, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Not Found: /s/[redacted]/") == 1
+    assert FORGED.split(":")[-1] not in result.stdout + result.stderr
