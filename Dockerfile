@@ -12,9 +12,10 @@ COPY worktime ./worktime
 COPY rpa ./rpa
 RUN pip install --no-cache-dir .
 COPY . .
-RUN python manage.py compilemessages --ignore=.venv -v0 \
- && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+RUN export DJANGO_SECRET_KEY=build-only \
+ && python manage.py compilemessages --ignore=.venv -v0 \
+ && python manage.py collectstatic --noinput -v0
 RUN useradd --create-home flexwork && mkdir -p /app/media && chown flexwork /app/media
 USER flexwork
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]

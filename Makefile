@@ -7,8 +7,8 @@ PORT ?= 8000
 WEB_WORKERS ?= 3
 CELERY_CONCURRENCY ?= 4
 
-# Plain HTTP on a local machine; production sets its own values.
-export DJANGO_SECURE_SSL_REDIRECT ?= 0
+# Plain HTTP on one's own machine, with a secret key made for it in var/ (check --deploy warns).
+export DJANGO_LOCAL_HTTP ?= 1
 export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
 # Tests get their own Redis database, so a running portal's queue is never touched.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
@@ -46,7 +46,7 @@ run: setup
 	fi; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY) & \
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --access-logfile - & \
+	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) & \
 	wait
 
 lint: venv

@@ -324,7 +324,7 @@ def main() -> int:
 
     env = dict(os.environ)
     env["DATABASE_URL"] = os.environ.get("BENCH_APPROVALS_DATABASE_URL") or DEFAULT_DB
-    env["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    env["DJANGO_LOCAL_HTTP"] = "1"
     env["DJANGO_DEBUG"] = "0"
     env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"

@@ -234,7 +234,7 @@ def main() -> int:
 
     env = dict(os.environ)
     env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    env["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    env["DJANGO_LOCAL_HTTP"] = "1"
     env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"

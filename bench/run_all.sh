@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-0}
+export DJANGO_LOCAL_HTTP=${DJANGO_LOCAL_HTTP:-1}
 QUICK=""
 [ "${1:-}" = "--quick" ] && QUICK=1
 mkdir -p var/bench

@@ -25,7 +25,7 @@ from benchlib import free_port, machine  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_LOCAL_HTTP", "1")
 
 COUNT = int(os.environ.get("BENCH_MESSAGES", "50000"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1,2,4").split(",")]

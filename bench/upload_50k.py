@@ -37,7 +37,7 @@ def main() -> int:
         "DATABASE_URL": os.environ.get("BENCH_UPLOAD_DATABASE_URL", DEFAULT_DB),
         "REDIS_URL": os.environ.get("BENCH_UPLOAD_REDIS_URL", "redis://127.0.0.1:6379/11"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOCAL_HTTP": "1",
         "LOG_LEVEL": "ERROR",
         "RPA_PRIVATE_ROOT": str(ROOT / "var" / "bench-upload-private"),
     }

@@ -5,16 +5,28 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_int, env_str, machine_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
-    "django-insecure-development-only-key-set-DJANGO_SECRET_KEY-in-production"
-)
+# Plain HTTP on one's own machine (make run, the tests): no Secure cookies, no HSTS, no
+# redirect. A mode of its own, so production cannot fall into it by turning the redirect off;
+# `check --deploy` reports it (flexwork.W001, config/checks.py).
+LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY and (DEBUG or LOCAL_HTTP):
+    SECRET_KEY = machine_secret_key(BASE_DIR / "var" / "secret-key")
+if not (DEBUG or LOCAL_HTTP) and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    # The key signs self-check links: a known key lets anyone answer for any resident.
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY to a long random value of this installation's own, e.g. the output "
+        'of python -c "import secrets; print(secrets.token_urlsafe(50))" (on your own machine '
+        "over plain HTTP, set DJANGO_LOCAL_HTTP=1 instead)."
+    )
 ALLOWED_HOSTS = [
     h.strip()
     for h in env_str("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
@@ -50,11 +62,14 @@ INSTALLED_APPS = [
     "smartcenters",
     "worktime",
     "rpa",
+    "config.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long caching.
+    "config.no_store.NoStoreForPersonalData",
     "csp.middleware.CSPMiddleware",
     # Before everything that reads the database: a dropped connection answers 503.
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -188,13 +203,16 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
-# Security: with DEBUG off every production header is on. Plain HTTP on a local machine
-# (make run) turns off only the redirect and the Secure cookie flag, through one variable.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True) and not DEBUG
-_https = SECURE_SSL_REDIRECT
+# Security: with debug off every HTTPS protection is on. DJANGO_SECURE_SSL_REDIRECT=0 turns off
+# only Django's own redirect (a proxy in front that redirects itself); cookies stay Secure and
+# HSTS stays on. Plain HTTP is DJANGO_LOCAL_HTTP, above, alone.
+_https = not (DEBUG or LOCAL_HTTP)
+SECURE_SSL_REDIRECT = _https and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SESSION_COOKIE_HTTPONLY = True
+# Pages' scripts take the CSRF token from the form field (static/js/app.js), never the cookie.
+CSRF_COOKIE_HTTPONLY = True
 # A session ends 10 hours after sign-in at the latest (a working day), and earlier when idle:
 # after 30 minutes for roles that sign in with a one-time code, 2 hours for everyone else.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
@@ -327,12 +345,24 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Self-check links and calendar-feed addresses are secrets: every line is written without them.
+    "filters": {"secret_urls": {"()": "config.secret_urls.RedactSecretURLs"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_urls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own loggers write through the console above, not their default handlers,
+        # which would print the paths as they are.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         # Request logs carry URLs only; no bodies, no personal data.
         "django.request": {"level": "WARNING"},
     },

@@ -152,7 +152,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     db_name = connection.settings_dict["NAME"]
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db_name}"
-    env["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    env["DJANGO_LOCAL_HTTP"] = "1"
     app.connection_for_write().default_channel.client.flushdb()
     hostname = f"test-{os.getpid()}@localhost"
     process = subprocess.Popen(worker_command(hostname), cwd=ROOT, env=env)

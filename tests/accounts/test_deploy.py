@@ -1,61 +1,14 @@
 """Production settings: `check --deploy` is clean and every response carries the security headers."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _production_env() -> dict:
-    # Browser tests allow Django's sync calls inside Playwright's loop; production never does.
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SECRET_KEY"}
-    }
+from tests.security.production import manage, production_env
 
 
 def test_check_deploy_is_clean_with_production_environment():
-    env = _production_env()
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x" * 20 + "production-secret-key-with-enough-entropy-0123456789",
-        DJANGO_ALLOWED_HOSTS="flexwork.example.go.kr",
-        DJANGO_SECURE_SSL_REDIRECT="1",
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
-
-
-def test_check_deploy_warns_about_the_development_secret_key():
-    env = _production_env()
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_ALLOWED_HOSTS="flexwork.example.go.kr",
-        DJANGO_SECURE_SSL_REDIRECT="1",
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr + result.stdout
 
 
 @pytest.mark.django_db

@@ -88,7 +88,7 @@ class Processes:
         process = self._spawn(
             [sys.executable, "manage.py", "sms_gateway_sim", "--port", str(port),
              "--record", str(record), *extra],
-            env={**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0"},
+            env={**os.environ, "DJANGO_LOCAL_HTTP": "1"},
             log=f"simulator-{port}",
         )  # fmt: skip
 
@@ -105,13 +105,13 @@ class Processes:
         return GatewayRecord(f"http://127.0.0.1:{port}", record)
 
     def celery(self, *args: str, env: dict, log: str | None = None) -> subprocess.Popen:
-        full_env = {**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0", **env}
+        full_env = {**os.environ, "DJANGO_LOCAL_HTTP": "1", **env}
         return self._spawn(
             [sys.executable, "-m", "celery", "-A", "config", *args], env=full_env, log=log
         )
 
     def worker(self, name: str, env: dict, concurrency: int = 2) -> subprocess.Popen:
-        full_env = {**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0", **env}
+        full_env = {**os.environ, "DJANGO_LOCAL_HTTP": "1", **env}
         return self._spawn(worker_command(name, concurrency), env=full_env, log=name.split("@")[0])
 
     def log(self, name: str) -> str:

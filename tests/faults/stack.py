@@ -106,7 +106,7 @@ class Gateway:
                 *args,
             ],
             cwd=ROOT,
-            env={**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0"},
+            env={**os.environ, "DJANGO_LOCAL_HTTP": "1"},
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -161,7 +161,7 @@ class Stack:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_LOCAL_HTTP="1",
             REDIS_URL=self.redis.url,
             CELERY_BROKER_URL=self.redis.url,
             SMS_GATEWAY_URL=self.gateway.url,

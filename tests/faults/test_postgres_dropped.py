@@ -448,7 +448,7 @@ class Gunicorn:
             DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
             REDIS_URL=redis_url,
             CELERY_BROKER_URL=redis_url,
-            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_LOCAL_HTTP="1",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             RPA_PRIVATE_ROOT=str(workdir / "private"),
             LOG_LEVEL="ERROR",

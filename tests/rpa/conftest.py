@@ -43,7 +43,7 @@ def start_simulator(port: int, record: Path, *extra: str) -> subprocess.Popen:
             *extra,
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "0"},
+        env={**os.environ, "DJANGO_LOCAL_HTTP": "1"},
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20

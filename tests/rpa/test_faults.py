@@ -22,7 +22,7 @@ def start_worker(gateway_url: str, name: str) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_LOCAL_HTTP="1",
         SMS_GATEWAY_URL=gateway_url,
         RPA_SEND_BATCH_SIZE="200",
         RPA_STALE_SENDING_SECONDS="3",
