@@ -105,6 +105,11 @@ class DaySerializer(serializers.Serializer):
         }
 
 
+class SkippedDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    label = serializers.CharField(help_text=gettext_lazy('E.g. "12월 25일 (기독탄신일)".'))
+
+
 class ArrangementSerializer(serializers.ModelSerializer):
     approval = serializers.IntegerField(
         source="approval_id",
@@ -126,6 +131,9 @@ class ArrangementSerializer(serializers.ModelSerializer):
     center = serializers.IntegerField(source="center_id", allow_null=True)
     seat = serializers.IntegerField(source="seat_id", allow_null=True)
     days = DaySerializer(many=True, source="days.all")
+    skipped_days = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Days of the period that are not worked: holidays, days off.")
+    )
 
     class Meta:
         model = Arrangement
@@ -150,8 +158,18 @@ class ArrangementSerializer(serializers.ModelSerializer):
             "center",
             "seat",
             "days",
+            "skipped_days",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SkippedDaySerializer(many=True))
+    def get_skipped_days(self, arrangement):
+        # One calendar for a whole page of arrangements.
+        calendar = self.context.setdefault("work_calendar", services.work_calendar())
+        return [
+            {"date": day, "label": label}
+            for day, label in selectors.skipped_days_of(arrangement, calendar)
+        ]
 
 
 class BoardPersonSerializer(serializers.Serializer):

@@ -10,8 +10,11 @@ class WorktimeConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals.signals import document_decided, document_resubmitted
+        from smartcenters.workdays import register_office_holidays
 
-        from . import services
+        from . import selectors, services
+
+        register_office_holidays("worktime", selectors.office_holidays)
 
         document_decided.connect(
             services.on_document_decided, dispatch_uid="worktime.on_document_decided"

@@ -14,11 +14,32 @@ from accounts.models import Department, User
 from accounts.selectors import members_of
 
 from . import rules
-from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status
+from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, OfficeHoliday, Status
 from .services import work_calendar
 
 # Seat bookings that still mean "this person is at a center that day".
 LIVE_BOOKING_STATUSES = ("held", "confirmed", "checked_in", "completed")
+
+
+def office_holidays(start: dt.date | None, end: dt.date | None) -> dict[dt.date, str]:
+    """The office's own holidays between start and end (all without both), for the calendar."""
+    found = OfficeHoliday.objects.all()
+    if start and end:
+        found = found.filter(date__range=(start, end))
+    return dict(found.values_list("date", "name"))
+
+
+def skipped_days_of(
+    arrangement: Arrangement, calendar: rules.WorkCalendar | None = None
+) -> list[tuple[dt.date, str]]:
+    """The days of the arrangement's period it skips (holidays, days off at its ends)."""
+    pattern = (
+        arrangement.weekdays
+        or [int(k) for k in arrangement.daily_hours or {}]
+        or rules.WORKING_WEEKDAYS
+    )
+    calendar = calendar or work_calendar(arrangement.start_date, arrangement.end_date)
+    return rules.skipped_days(arrangement.start_date, arrangement.end_date, pattern, calendar)
 
 
 def arrangements_of(user: User, *, limit: int = 50):

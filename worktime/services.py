@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from smartcenters.workdays import work_calendar
 
 from . import rules
 from .models import (
     Arrangement,
     ArrangementDay,
     CalendarFeed,
-    OfficeHoliday,
     Status,
     WorkPolicy,
 )
@@ -54,13 +54,6 @@ def policy_for(kind: str) -> rules.Policy:
     return policy.as_rules()
 
 
-def work_calendar(start: dt.date | None = None, end: dt.date | None = None) -> rules.WorkCalendar:
-    holidays = OfficeHoliday.objects.all()
-    if start and end:
-        holidays = holidays.filter(date__range=(start, end))
-    return rules.WorkCalendar(office_holidays={h.date: h.name for h in holidays})
-
-
 def _taken_days(user: User, start: dt.date, end: dt.date) -> dict[dt.date, str]:
     days = ArrangementDay.objects.filter(
         user=user, is_active=True, date__range=(start, end)
@@ -88,7 +81,11 @@ def _month_usage(user: User, kind: str, start: dt.date, end: dt.date) -> dict[tu
     return {(r["y"], r["m"]): r["n"] for r in rows}
 
 
-def _facts(arrangement: Arrangement, days: list[rules.DayPlan]) -> list[list[str]]:
+def _facts(
+    arrangement: Arrangement,
+    days: list[rules.DayPlan],
+    skipped: list[tuple[dt.date, str]] = (),
+) -> list[list[str]]:
     facts = [
         [_("Kind"), str(arrangement.get_kind_display())],
         [
@@ -103,6 +100,8 @@ def _facts(arrangement: Arrangement, days: list[rules.DayPlan]) -> list[list[str
             [_("Weekdays"), ", ".join(rules.weekday_name(d) for d in arrangement.weekdays)]
         )
     facts.append([_("Working days"), str(len(days))])
+    if skipped:
+        facts.append([_("Days skipped"), ", ".join(label for _day, label in skipped)])
     if arrangement.kind in rules.Kind.TIMED and days:
         hours = sorted({(d.start_time, d.end_time) for d in days if d.start_time})
         facts.append(
@@ -160,11 +159,13 @@ class CheckedRequest:
     center: object
     seat: object
     days: list[rules.DayPlan]
+    # (date, "12월 25일 (기독탄신일)") for the days of the period that are not worked.
+    skipped: list[tuple[dt.date, str]] = dataclasses.field(default_factory=list)
 
     def apply_to(self, arrangement: Arrangement) -> None:
         """Every field but the days is the arrangement's own field of that name."""
         for field in dataclasses.fields(self):
-            if field.name != "days":
+            if field.name not in ("days", "skipped"):
                 setattr(arrangement, field.name, getattr(self, field.name))
 
 
@@ -255,6 +256,7 @@ def _check_request(
         center=center if smart_work else None,
         seat=seat if smart_work else None,
         days=plan.days,
+        skipped=plan.skipped,
     )
 
 
@@ -284,7 +286,11 @@ def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
 
 
 def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
-    """Hold `seat` for each day of a pending smart-work request. Raises RequestInvalid."""
+    """Hold `seat` for each day of a pending smart-work request. Raises RequestInvalid.
+
+    The holds follow the arrangement, as long as its policy lets it run: the self-booking
+    window and the per-person limit bind what a person books for themselves, not these.
+    """
     from smartcenters import services as centers
 
     for day in days:
@@ -296,6 +302,7 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
                 slot="full",
                 status="held",
                 origin="arrangement",
+                enforce_rules=False,
             )
         except centers.SeatTaken as taken:
             message = _("Seat %(seat)s is taken on %(date)s.") % {
@@ -347,7 +354,7 @@ def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Ar
             doc_type=doc_type_for(checked.kind),
             title=title_for(arrangement, applicant),
             body=arrangement.reason,
-            facts=_facts(arrangement, checked.days),
+            facts=_facts(arrangement, checked.days, checked.skipped),
             subject=arrangement,
             span_days=len(checked.days),
             client=client,
@@ -398,7 +405,7 @@ def revise_arrangement(
             actor=actor,
             title=title_for(arrangement, actor),
             body=arrangement.reason,
-            facts=_facts(arrangement, checked.days),
+            facts=_facts(arrangement, checked.days, checked.skipped),
             span_days=len(checked.days),
             client=client,
         )

@@ -184,6 +184,7 @@ def request_detail(request, pk: int):
         {
             "arrangement": arrangement,
             "days": arrangement.days.select_related("booking__seat__center"),
+            "skipped": selectors.skipped_days_of(arrangement),
             "can_cancel": arrangement.can_cancel_on(services.local_today()),
             "returned": approval_selectors.last_return(arrangement.approval)
             if arrangement.status == Status.RETURNED
