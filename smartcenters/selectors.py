@@ -106,9 +106,15 @@ def centers_with_free_counts(day: date, slot: str) -> list[Center]:
     return centers
 
 
-def seat_map(center: Center, day: date, slot: str, *, user=None) -> list[Seat]:
-    """The center's active seats, each with `is_free` and `is_mine` for the day and slot."""
-    is_open = is_center_open(center, day)
+def seat_map(
+    center: Center, day: date, slot: str, *, user=None, is_open: bool | None = None
+) -> list[Seat]:
+    """The center's active seats, each with `is_free` and `is_mine` for the day and slot.
+
+    `is_open` when the caller already knows whether the center is open that day.
+    """
+    if is_open is None:
+        is_open = is_center_open(center, day)
     bookings = Booking.objects.filter(
         seat__center=center,
         date=day,
@@ -125,10 +131,13 @@ def seat_map(center: Center, day: date, slot: str, *, user=None) -> list[Seat]:
     return seats
 
 
-def availability(center: Center, day: date) -> dict[str, dict[str, list[Seat]]]:
-    """Per slot, the center's free and taken seats (for the API)."""
+def availability(
+    center: Center, day: date, *, is_open: bool | None = None
+) -> dict[str, dict[str, list[Seat]]]:
+    """Per slot, the center's free and taken seats (for the API); `is_open` as for seat_map."""
     seats = list(center.seats.filter(is_active=True).order_by("label"))
-    is_open = is_center_open(center, day)
+    if is_open is None:
+        is_open = is_center_open(center, day)
     result = {}
     for slot in rules.SLOTS:
         taken = taken_seat_ids(day, slot, center=center)

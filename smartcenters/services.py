@@ -57,7 +57,7 @@ class PersonAlreadyBooked(BookingError):
             message = _("You already hold seat %(seat)s on %(day)s (%(slot)s).") % {
                 "seat": booking.seat,
                 "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
-                "slot": booking.get_slot_display(),
+                "slot": booking.times_label,
             }
         else:
             message = _("You already hold a seat at that time.")
@@ -94,7 +94,7 @@ def _describe(booking: Booking) -> dict:
     return {
         "seat": str(booking.seat),
         "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
-        "slot": booking.get_slot_display(),
+        "slot": booking.times_label,
     }
 
 

@@ -165,7 +165,9 @@ class ArrangementSerializer(serializers.ModelSerializer):
     @extend_schema_field(SkippedDaySerializer(many=True))
     def get_skipped_days(self, arrangement):
         # One calendar for a whole page of arrangements.
-        calendar = self.context.setdefault("work_calendar", services.work_calendar())
+        if "work_calendar" not in self.context:
+            self.context["work_calendar"] = services.work_calendar()
+        calendar = self.context["work_calendar"]
         return [
             {"date": day, "label": label}
             for day, label in selectors.skipped_days_of(arrangement, calendar)

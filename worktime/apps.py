@@ -9,12 +9,20 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Flexible work")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from approvals.signals import document_decided, document_resubmitted
         from smartcenters.workdays import register_office_holidays
 
         from . import selectors, services
+        from .models import OfficeHoliday
 
         register_office_holidays("worktime", selectors.office_holidays)
+        post_save.connect(
+            services.on_office_holiday_saved,
+            sender=OfficeHoliday,
+            dispatch_uid="worktime.on_office_holiday_saved",
+        )
 
         document_decided.connect(
             services.on_document_decided, dispatch_uid="worktime.on_document_decided"

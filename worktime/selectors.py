@@ -219,7 +219,7 @@ def board(viewer: User, start: dt.date, end: dt.date) -> dict:
             booked = bookings.get((person.pk, date))
             if booked:
                 first = booked[0]
-                times = [rules_slot_times(b.slot) for b in booked]
+                times = [b.seat.center.hours.slot_times(b.slot) for b in booked]
                 cells.append(
                     BoardCell(
                         where="center",
@@ -234,12 +234,6 @@ def board(viewer: User, start: dt.date, end: dt.date) -> dict:
             cells.append(BoardCell(where="office", start=rules.STANDARD_START, end=dt.time(18, 0)))
         rows.append({"person": person, "cells": cells})
     return {"dates": dates, "rows": rows}
-
-
-def rules_slot_times(slot: str) -> tuple[dt.time, dt.time]:
-    from smartcenters.rules import SLOT_TIMES
-
-    return SLOT_TIMES.get(slot, (rules.STANDARD_START, dt.time(18, 0)))
 
 
 # --- the calendar feed, exports and statistics ----------------------------------------------

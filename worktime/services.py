@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from smartcenters import closing
 from smartcenters.workdays import work_calendar
 
 from . import rules
@@ -562,6 +563,13 @@ def on_document_decided(sender, document, outcome, **kwargs) -> None:
             else Arrangement.CancelStatus.WITHDRAWN
         )
         arrangement.save(update_fields=["cancel_status", "updated_at"])
+
+
+def on_office_holiday_saved(sender, instance, **kwargs) -> None:
+    """A new office holiday closes every smart-work center that day: its bookings go."""
+    closing.cancel_bookings_on_closed_days(
+        starts_on=instance.date, ends_on=instance.date, reason=instance.name
+    )
 
 
 # --- the calendar feed ---------------------------------------------------------------------
