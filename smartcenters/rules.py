@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .workdays import public_holiday_name
+
 SEOUL = ZoneInfo("Asia/Seoul")
 
 AM, PM, FULL = "am", "pm", "full"
@@ -103,11 +105,14 @@ def walk_in_slots(now: datetime, hours: Hours = STANDARD_HOURS) -> tuple[str, ..
 
 
 def default_booking_day(now: datetime, *, opens_on_weekends: bool = False) -> date:
-    """The day a booking page opens on: today until the day closes, else the next working day."""
+    """The day a booking page opens on: today until the day closes, else the next working day.
+
+    Public holidays are skipped too: every center is closed on them.
+    """
     day = local_today(now)
     if now.astimezone(SEOUL).time() >= DAY_CLOSES:
         day += timedelta(days=1)
-    while not opens_on_weekends and day.weekday() >= 5:
+    while (not opens_on_weekends and day.weekday() >= 5) or public_holiday_name(day):
         day += timedelta(days=1)
     return day
 

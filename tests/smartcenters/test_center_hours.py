@@ -220,3 +220,10 @@ def test_a_smart_work_request_over_a_centers_closed_day_is_refused_naming_the_da
     assert response.status_code == 400
     assert "장서 점검일" in response.json()["start_date"][0]
     assert not Booking.objects.filter(user=person).exists()
+
+
+def test_the_booking_page_opens_on_the_next_day_that_is_not_a_holiday():
+    evening_before = at(INDEPENDENCE_DAY - timedelta(days=1), 19)  # Thursday evening
+    assert rules.default_booking_day(evening_before) == date(
+        2030, 3, 4
+    )  # past 삼일절 and the weekend
