@@ -5,6 +5,7 @@ checks here only produce friendly messages, and the constraint violations become
 """
 
 import contextlib
+import functools
 from datetime import date as Date
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from approvals import services as approvals
 from . import rules, selectors
 from .models import Booking, BookingRules, Center, Seat, WaitlistEntry
 from .signals import booking_ended
-from .workdays import work_calendar
+from .workdays import office_holiday_sql, public_holiday_name
 
 SEAT_CONSTRAINT = "booking_no_double_seat"
 PERSON_CONSTRAINT = "booking_no_double_person"
@@ -103,7 +104,7 @@ def _check_rules(
 ) -> None:
     """The rules that need no lock: slot, seat in use, booking window, center open that day.
 
-    `seat.closed_that_day` is the reason of the center's own closure that day, if any.
+    `seat.closed_that_day` and `seat.holiday_that_day` come from `_seat_for_booking`.
     """
     if slot not in rules.SLOTS:
         raise BookingRuleError("slot", _("Choose morning, afternoon or the whole day."))
@@ -123,14 +124,14 @@ def _check_rules(
     reason = rules.closed_reason(
         day,
         opens_on_weekends=seat.center.opens_on_weekends,
-        holiday=work_calendar(day, day).holiday_name(day),
+        holiday=seat.holiday_that_day,
         closure=seat.closed_that_day,
     )
     if reason is not None:
         raise BookingRuleError("date", rules.closed_message(seat.center.name, day, reason))
 
 
-# Plain SQL on the booking hot path (see SEAT_FOR_BOOKING_SQL).
+# Plain SQL on the booking hot path (see seat_for_booking_sql).
 LOCK_PERSON_SQL = f"SELECT 1 FROM {get_user_model()._meta.db_table} WHERE id = %s FOR UPDATE"  # noqa: S608
 # NO KEY UPDATE: bookings of the seat take turns, while rows that merely refer to it do not wait.
 LOCK_SEAT_SQL = f"SELECT 1 FROM {Seat._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
@@ -167,10 +168,14 @@ def _check_active_limit(*, user, now: datetime, rules_row: BookingRules) -> None
 
 # Everything a booking must know before its transaction, in one statement on the hot path
 # (see selectors.SEAT_HELD_SQL): the seat and its center, is the center closed that day, is
-# the seat held at an overlapping time, does the person already hold a seat then, the rules.
-SEAT_FOR_BOOKING_SQL = f"""
+# the seat held at an overlapping time, does the person already hold a seat then, the rules,
+# and the office holiday that day if it is one.
+@functools.cache
+def seat_for_booking_sql() -> str:
+    # Built on first use: the office holidays' table is known once the apps are ready.
+    return f"""
     SELECT {selectors.SEAT_COLUMNS}, {selectors.CENTER_COLUMNS}, {selectors.RULES_COLUMNS},
-        {selectors.CENTER_CLOSURE_REASON_SQL}, {selectors.SEAT_HELD_SQL},
+        {selectors.CENTER_CLOSURE_REASON_SQL}, {office_holiday_sql()}, {selectors.SEAT_HELD_SQL},
         EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.user_id = %(user)s
                   AND b.date = %(date)s AND b.slot = ANY(%(slots)s) AND b.status = ANY(%(active)s))
       FROM {selectors.SEATS_WITH_CENTERS_SQL}
@@ -182,11 +187,12 @@ SEAT_FOR_BOOKING_SQL = f"""
 def _seat_for_booking(
     *, seat_id: int, user, date: Date, slot: str
 ) -> tuple[Seat | None, BookingRules]:
-    """The seat (with `closed_that_day` (the closure's reason or None), `is_taken` and
-    `person_is_seated`) and the rules."""
+    """The seat (with `closed_that_day` (the closure's reason or None), `holiday_that_day`
+    (a public or office holiday's name or None), `is_taken` and `person_is_seated`) and the
+    rules."""
     with connection.cursor() as cursor:
         cursor.execute(
-            SEAT_FOR_BOOKING_SQL,
+            seat_for_booking_sql(),
             {"seat": seat_id, "user": user.pk, **selectors.overlap_params(date, slot)},
         )
         row = cursor.fetchone()
@@ -197,7 +203,8 @@ def _seat_for_booking(
     rules_row = BookingRules.from_db(
         connection.alias, selectors.RULES_FIELDS, [next(values) for _ in selectors.RULES_FIELDS]
     )
-    seat.closed_that_day, seat.is_taken, seat.person_is_seated = values
+    seat.closed_that_day, office_holiday, seat.is_taken, seat.person_is_seated = values
+    seat.holiday_that_day = office_holiday or public_holiday_name(date)
     return seat, (rules_row if rules_row.pk is not None else BookingRules.load())
 
 

@@ -14,10 +14,10 @@ class WorktimeConfig(AppConfig):
         from approvals.signals import document_decided, document_resubmitted
         from smartcenters.workdays import register_office_holidays
 
-        from . import selectors, services
+        from . import services
         from .models import OfficeHoliday
 
-        register_office_holidays("worktime", selectors.office_holidays)
+        register_office_holidays(OfficeHoliday)
         post_save.connect(
             services.on_office_holiday_saved,
             sender=OfficeHoliday,

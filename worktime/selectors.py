@@ -14,19 +14,11 @@ from accounts.models import Department, User
 from accounts.selectors import members_of
 
 from . import rules
-from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, OfficeHoliday, Status
+from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status
 from .services import work_calendar
 
 # Seat bookings that still mean "this person is at a center that day".
 LIVE_BOOKING_STATUSES = ("held", "confirmed", "checked_in", "completed")
-
-
-def office_holidays(start: dt.date | None, end: dt.date | None) -> dict[dt.date, str]:
-    """The office's own holidays between start and end (all without both), for the calendar."""
-    found = OfficeHoliday.objects.all()
-    if start and end:
-        found = found.filter(date__range=(start, end))
-    return dict(found.values_list("date", "name"))
 
 
 def skipped_days_of(
