@@ -227,3 +227,30 @@ def test_the_booking_page_opens_on_the_next_day_that_is_not_a_holiday():
     assert rules.default_booking_day(evening_before) == date(
         2030, 3, 4
     )  # past 삼일절 and the weekend
+
+
+def test_an_admin_closes_a_booked_day_in_the_admin_and_the_booking_is_cancelled(
+    admin_user, client_for
+):
+    booking = book(SeatFactory())
+    response = client_for(admin_user).post(
+        "/admin/smartcenters/centerclosure/add/",
+        {
+            "center": booking.seat.center_id,
+            "starts_on": MONDAY.isoformat(),
+            "ends_on": MONDAY.isoformat(),
+            "reason": "장서 점검일",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert Notification.objects.filter(
+        recipient=booking.user, body__contains="장서 점검일"
+    ).exists()
+
+
+def test_the_center_admin_edits_when_the_afternoon_starts(admin_user, client_for):
+    center = CenterFactory()
+    response = client_for(admin_user).get(f"/admin/smartcenters/center/{center.pk}/change/")
+    assert 'name="midday_at"' in response.content.decode()
