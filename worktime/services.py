@@ -335,6 +335,16 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
 
 
 @transaction.atomic
+def preview_request(*, applicant: User, **fields) -> CheckedRequest:
+    """Check a request as `request_arrangement` would and record nothing: the days it would
+    cover and the days of its period it skips. Raises `RequestInvalid`.
+
+    Seats are not looked at: whether the seat is free each day is known when it is held.
+    """
+    return _check_request(applicant=applicant, **fields)
+
+
+@transaction.atomic
 def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Arrangement:
     """Check a request, record its days, hold the seats of a smart-work request and submit it
     for approval: all or nothing, in one transaction. Raises `RequestInvalid`.

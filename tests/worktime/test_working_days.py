@@ -173,3 +173,60 @@ def test_page_refuses_a_period_with_no_working_day_with_a_sentence(client_for):
     )
     assert response.status_code == 400
     assert "There is no working day from" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_preview_lists_the_days_and_the_skipped_days_and_sends_nothing(client_for):
+    from tests.security.openapi import assert_matches_schema
+    from worktime.models import Arrangement
+
+    person, _lead, _chief = team_member()
+    monday, friday = next_week()
+    OfficeHoliday.objects.create(date=friday, name="개청 기념일")
+    saturday = friday + dt.timedelta(days=1)
+    url = "/api/v1/worktime/requests/preview/"
+    response = client_for(person).post(
+        url,
+        {
+            "kind": "remote_home",
+            "start_date": monday.isoformat(),
+            "end_date": saturday.isoformat(),
+            "reason": "돌봄",
+        },
+        content_type="application/json",
+        headers={"accept-language": "ko"},
+    )
+    assert response.status_code == 200, response.content
+    assert_matches_schema(response, url, "POST")
+    body = response.json()
+    assert len(body["days"]) == 4
+    assert [d["label"] for d in body["skipped_days"]] == [
+        f"{friday.month}월 {friday.day}일 (개청 기념일)",
+        f"{saturday.month}월 {saturday.day}일 (토요일)",
+    ]
+    assert not Arrangement.objects.filter(applicant=person).exists()
+
+
+@pytest.mark.django_db
+def test_the_form_previews_the_skipped_days_before_sending(client_for):
+    from worktime.models import Arrangement
+
+    person, _lead, _chief = team_member()
+    monday, friday = next_week()
+    OfficeHoliday.objects.create(date=monday, name="개청 기념일")
+    response = client_for(person).post(
+        reverse("worktime:request_new"),
+        {
+            "kind": "remote_home",
+            "start_date": monday.isoformat(),
+            "end_date": friday.isoformat(),
+            "reason": "돌봄",
+            "preview": "1",
+        },
+        headers={"accept-language": "ko"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="preview"' in page
+    assert f"{monday.month}월 {monday.day}일 (개청 기념일)" in page
+    assert not Arrangement.objects.filter(applicant=person).exists()
