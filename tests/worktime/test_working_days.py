@@ -101,6 +101,17 @@ def test_a_weekly_pattern_with_only_holidays_is_refused():
 # --- through the API and the pages, with an office holiday next week ---
 
 
+def remote_home(start: dt.date, end: dt.date, **extra) -> dict:
+    """A request to work from home from start to end, as a form or the API sends it."""
+    return {
+        "kind": "remote_home",
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "reason": "돌봄",
+        **extra,
+    }
+
+
 def next_week() -> tuple[dt.date, dt.date]:
     today = services.local_today()
     monday = today + dt.timedelta(days=7 - today.weekday())
@@ -114,12 +125,7 @@ def test_api_request_ending_on_an_office_holiday_skips_it_and_says_so(client_for
     OfficeHoliday.objects.create(date=friday, name="개청 기념일")
     response = client_for(person).post(
         "/api/v1/worktime/requests/",
-        {
-            "kind": "remote_home",
-            "start_date": monday.isoformat(),
-            "end_date": friday.isoformat(),
-            "reason": "돌봄",
-        },
+        remote_home(monday, friday),
         content_type="application/json",
         headers={"accept-language": "ko"},
     )
@@ -142,12 +148,7 @@ def test_request_page_lists_the_skipped_days_with_their_reason(client_for):
     client = client_for(person)
     response = client.post(
         reverse("worktime:request_new"),
-        {
-            "kind": "remote_home",
-            "start_date": monday.isoformat(),
-            "end_date": friday.isoformat(),
-            "reason": "돌봄",
-        },
+        remote_home(monday, friday),
         headers={"accept-language": "ko"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -163,12 +164,7 @@ def test_page_refuses_a_period_with_no_working_day_with_a_sentence(client_for):
     saturday, sunday = friday + dt.timedelta(days=1), friday + dt.timedelta(days=2)
     response = client_for(person).post(
         reverse("worktime:request_new"),
-        {
-            "kind": "remote_home",
-            "start_date": saturday.isoformat(),
-            "end_date": sunday.isoformat(),
-            "reason": "돌봄",
-        },
+        remote_home(saturday, sunday),
         headers={"accept-language": "en"},
     )
     assert response.status_code == 400
@@ -187,12 +183,7 @@ def test_api_preview_lists_the_days_and_the_skipped_days_and_sends_nothing(clien
     url = "/api/v1/worktime/requests/preview/"
     response = client_for(person).post(
         url,
-        {
-            "kind": "remote_home",
-            "start_date": monday.isoformat(),
-            "end_date": saturday.isoformat(),
-            "reason": "돌봄",
-        },
+        remote_home(monday, saturday),
         content_type="application/json",
         headers={"accept-language": "ko"},
     )
@@ -216,13 +207,7 @@ def test_the_form_previews_the_skipped_days_before_sending(client_for):
     OfficeHoliday.objects.create(date=monday, name="개청 기념일")
     response = client_for(person).post(
         reverse("worktime:request_new"),
-        {
-            "kind": "remote_home",
-            "start_date": monday.isoformat(),
-            "end_date": friday.isoformat(),
-            "reason": "돌봄",
-            "preview": "1",
-        },
+        remote_home(monday, friday, preview="1"),
         headers={"accept-language": "ko"},
     )
     assert response.status_code == 200
