@@ -41,7 +41,6 @@ class Hours:
 
 
 STANDARD_HOURS = Hours()
-SLOT_TIMES = {slot: STANDARD_HOURS.slot_times(slot) for slot in SLOTS}
 
 DEFAULT_DAYS_AHEAD = 14
 DEFAULT_MAX_ACTIVE_BOOKINGS = 5
@@ -139,14 +138,8 @@ def check_booking_window(
     return None
 
 
-def is_open_on(
-    day: date,
-    *,
-    opens_on_weekends: bool,
-    closures: list[tuple[date, date]],
-    holiday: str | None = None,
-) -> bool:
-    if holiday or (not opens_on_weekends and day.weekday() >= 5):
+def is_open_on(day: date, *, opens_on_weekends: bool, closures: list[tuple[date, date]]) -> bool:
+    if not opens_on_weekends and day.weekday() >= 5:
         return False
     return not any(start <= day <= end for start, end in closures)
 
