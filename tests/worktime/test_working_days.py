@@ -113,8 +113,11 @@ def remote_home(start: dt.date, end: dt.date, **extra) -> dict:
 
 
 def next_week() -> tuple[dt.date, dt.date]:
+    """Monday and Friday of the next week without a public holiday (within the policy's reach)."""
     today = services.local_today()
     monday = today + dt.timedelta(days=7 - today.weekday())
+    while not all(CAL.is_working_day(monday + dt.timedelta(days=n)) for n in range(5)):
+        monday += dt.timedelta(days=7)
     return monday, monday + dt.timedelta(days=4)
 
 
