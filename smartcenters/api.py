@@ -43,6 +43,7 @@ class CenterSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
             "opens_at",
+            "midday_at",
             "closes_at",
             "needs_approval",
             "seats",
@@ -113,6 +114,9 @@ class AvailabilitySerializer(serializers.Serializer):
     center = serializers.IntegerField()
     date = serializers.DateField()
     is_open = serializers.BooleanField()
+    closed_reason = serializers.CharField(
+        allow_null=True, help_text=_("Why the center is closed that day, when it is.")
+    )
     slots = serializers.DictField(
         child=SlotAvailabilitySerializer(), help_text=_("Keyed by slot: am, pm, full.")
     )
@@ -168,11 +172,13 @@ class CenterAvailability(APIView):
         query = DateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         day = query.validated_data["date"]
-        slots = selectors.availability(center, day)
+        closed_reason = selectors.closed_reason(center, day)
+        slots = selectors.availability(center, day, is_open=closed_reason is None)
         data = {
             "center": center.pk,
             "date": day.isoformat(),
-            "is_open": selectors.is_center_open(center, day),
+            "is_open": closed_reason is None,
+            "closed_reason": closed_reason,
             "slots": {
                 slot: {
                     kind: [{"id": s.pk, "label": s.label} for s in seats]

@@ -7,10 +7,18 @@ class SmartcentersConfig(AppConfig):
     verbose_name = _("Smart-work centers")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from approvals.signals import document_decided
 
-        from . import services
+        from . import closing, services
+        from .models import CenterClosure
 
         document_decided.connect(
             services.on_document_decided, dispatch_uid="smartcenters.on_document_decided"
+        )
+        post_save.connect(
+            closing.on_closure_saved,
+            sender=CenterClosure,
+            dispatch_uid="smartcenters.on_closure_saved",
         )

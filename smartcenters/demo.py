@@ -10,6 +10,7 @@ from accounts.models import User
 
 from . import rules
 from .models import Booking, BookingRules, Center, Seat
+from .workdays import public_holiday_name
 
 # The five centers of the district (Yuseong-gu, Daejeon): name, short name, address, lat, lon, seats.
 CENTERS = [
@@ -120,7 +121,7 @@ def _seed_bookings(centers: list[Center]) -> int:
     bookings = []
     for offset in range(-30, 6):
         day = today + timedelta(days=offset)
-        if day.weekday() >= 5 or offset == 0:
+        if day.weekday() >= 5 or offset == 0 or public_holiday_name(day):
             continue
         free_people = people[:]
         randomiser.shuffle(free_people)

@@ -25,6 +25,11 @@ class Center(models.Model):
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     opens_at = models.TimeField(_("opens at"), default=rules.DAY_OPENS)
+    midday_at = models.TimeField(
+        _("afternoon starts at"),
+        default=rules.MIDDAY,
+        help_text=_("Where the morning's half-day ends and the afternoon's begins."),
+    )
     closes_at = models.TimeField(_("closes at"), default=rules.DAY_CLOSES)
     opens_on_weekends = models.BooleanField(_("open on weekends"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -40,9 +45,23 @@ class Center(models.Model):
         ordering = ["name"]
         verbose_name = _("center")
         verbose_name_plural = _("centers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("midday_at"))
+                & models.Q(midday_at__lt=models.F("closes_at")),
+                name="center_hours_in_order",
+                violation_error_message=_(
+                    "The center must open before the afternoon starts, and close after it."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def hours(self) -> rules.Hours:
+        return rules.Hours(opens=self.opens_at, midday=self.midday_at, closes=self.closes_at)
 
 
 class CenterClosure(models.Model):
@@ -157,6 +176,10 @@ class Slot(models.TextChoices):
     FULL = rules.FULL, _("Whole day (09:00–18:00)")
 
 
+# The slots' plain names; their times are each center's (`Booking.times_label`).
+SLOT_NAMES = {rules.AM: _("Morning"), rules.PM: _("Afternoon"), rules.FULL: _("Whole day")}
+
+
 class Booking(models.Model):
     """A seat held by a person for a half-day or a day."""
 
@@ -248,11 +271,17 @@ class Booking(models.Model):
 
     @property
     def starts_at(self):
-        return rules.slot_start(self.date, self.slot)
+        return rules.slot_start(self.date, self.slot, self.seat.center.hours)
 
     @property
     def ends_at(self):
-        return rules.slot_end(self.date, self.slot)
+        return rules.slot_end(self.date, self.slot, self.seat.center.hours)
+
+    @property
+    def times_label(self) -> str:
+        """The slot with the center's times, e.g. "Morning 10:00–13:00"."""
+        starts, ends = self.seat.center.hours.slot_times(self.slot)
+        return f"{SLOT_NAMES[self.slot]} {starts:%H:%M}–{ends:%H:%M}"
 
 
 class WaitlistEntry(models.Model):

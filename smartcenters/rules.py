@@ -5,19 +5,42 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from .workdays import public_holiday_name
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
 AM, PM, FULL = "am", "pm", "full"
 SLOTS = (AM, PM, FULL)
 DAY_OPENS = time(9, 0)
+MIDDAY = time(13, 0)
 DAY_CLOSES = time(18, 0)
-SLOT_TIMES = {
-    AM: (time(9, 0), time(13, 0)),
-    PM: (time(13, 0), time(18, 0)),
-    FULL: (DAY_OPENS, DAY_CLOSES),
-}
+
+
+@dataclass(frozen=True)
+class Hours:
+    """A center's opening hours; the morning ends and the afternoon begins at `midday`.
+
+    Bookings store only the day and the half (the exclusion constraints compare half-day
+    numbers, see HALFDAYS_SQL), so the times follow the center's hours as they are now:
+    changing them moves every booking's times and breaks no constraint.
+    """
+
+    opens: time = DAY_OPENS
+    midday: time = MIDDAY
+    closes: time = DAY_CLOSES
+
+    def slot_times(self, slot: str) -> tuple[time, time]:
+        return {
+            AM: (self.opens, self.midday),
+            PM: (self.midday, self.closes),
+            FULL: (self.opens, self.closes),
+        }[slot]
+
+
+STANDARD_HOURS = Hours()
 
 DEFAULT_DAYS_AHEAD = 14
 DEFAULT_MAX_ACTIVE_BOOKINGS = 5
@@ -50,29 +73,19 @@ def overlapping_slots(slot: str) -> tuple[str, ...]:
     return SLOTS if slot == FULL else (slot, FULL)
 
 
-def slot_start(day: date, slot: str) -> datetime:
-    return datetime.combine(day, SLOT_TIMES[slot][0], tzinfo=SEOUL)
+def slot_start(day: date, slot: str, hours: Hours = STANDARD_HOURS) -> datetime:
+    return datetime.combine(day, hours.slot_times(slot)[0], tzinfo=SEOUL)
 
 
-def slot_end(day: date, slot: str) -> datetime:
-    return datetime.combine(day, SLOT_TIMES[slot][1], tzinfo=SEOUL)
+def slot_end(day: date, slot: str, hours: Hours = STANDARD_HOURS) -> datetime:
+    return datetime.combine(day, hours.slot_times(slot)[1], tzinfo=SEOUL)
 
 
 def local_today(now: datetime) -> date:
     return now.astimezone(SEOUL).date()
 
 
-def current_slot(now: datetime) -> str | None:
-    """The half-day slot running at `now` (morning or afternoon), or None outside 09:00–18:00."""
-    moment = now.astimezone(SEOUL).time()
-    if SLOT_TIMES[AM][0] <= moment < SLOT_TIMES[AM][1]:
-        return AM
-    if SLOT_TIMES[PM][0] <= moment < SLOT_TIMES[PM][1]:
-        return PM
-    return None
-
-
-def walk_in_slots(now: datetime) -> tuple[str, ...]:
+def walk_in_slots(now: datetime, hours: Hours = STANDARD_HOURS) -> tuple[str, ...]:
     """Slots a person standing at a free seat may book and check into at once.
 
     Those whose check-in has opened and that have not ended; once the afternoon has begun,
@@ -82,20 +95,23 @@ def walk_in_slots(now: datetime) -> tuple[str, ...]:
     day = local.date()
     found = []
     for slot in (AM, PM, FULL):
-        opens = slot_start(day, slot) - timedelta(minutes=CHECKIN_OPENS_MINUTES_BEFORE)
-        if opens <= local < slot_end(day, slot):
+        opens = slot_start(day, slot, hours) - timedelta(minutes=CHECKIN_OPENS_MINUTES_BEFORE)
+        if opens <= local < slot_end(day, slot, hours):
             found.append(slot)
-    if local >= slot_start(day, PM) and FULL in found:
+    if local >= slot_start(day, PM, hours) and FULL in found:
         found.remove(FULL)
     return tuple(found)
 
 
 def default_booking_day(now: datetime, *, opens_on_weekends: bool = False) -> date:
-    """The day a booking page opens on: today until the day closes, else the next working day."""
+    """The day a booking page opens on: today until the day closes, else the next working day.
+
+    Public holidays are skipped too: every center is closed on them.
+    """
     day = local_today(now)
     if now.astimezone(SEOUL).time() >= DAY_CLOSES:
         day += timedelta(days=1)
-    while not opens_on_weekends and day.weekday() >= 5:
+    while (not opens_on_weekends and day.weekday() >= 5) or public_holiday_name(day):
         day += timedelta(days=1)
     return day
 
@@ -107,10 +123,10 @@ class RuleViolation:
 
 
 def check_booking_window(
-    *, day: date, slot: str, now: datetime, days_ahead: int
+    *, day: date, slot: str, now: datetime, days_ahead: int, hours: Hours = STANDARD_HOURS
 ) -> RuleViolation | None:
     """A slot that has ended cannot be booked; nor can one beyond `days_ahead` days from today."""
-    if slot_end(day, slot) <= now:
+    if slot_end(day, slot, hours) <= now:
         return RuleViolation("date", _("That time has already passed."))
     last_day = local_today(now) + timedelta(days=days_ahead)
     if day > last_day:
@@ -128,13 +144,40 @@ def is_open_on(day: date, *, opens_on_weekends: bool, closures: list[tuple[date,
     return not any(start <= day <= end for start, end in closures)
 
 
-def cancel_deadline(day: date, slot: str, minutes: int) -> datetime:
-    return slot_start(day, slot) - timedelta(minutes=minutes)
+def closed_reason(
+    day: date, *, opens_on_weekends: bool, holiday: str | None = None, closure: str | None = None
+) -> str | None:
+    """Why a center is closed on a day, in a few words, or None when it is open.
+
+    Its own closure (e.g. the library's inventory day) first, then a public or office holiday
+    (every center follows the office's calendar), then the weekend unless it opens on weekends.
+    """
+    if closure:
+        return closure
+    if holiday:
+        return holiday
+    if not opens_on_weekends and day.weekday() >= 5:
+        return date_format(day, "l")
+    return None
 
 
-def checkin_window(day: date, slot: str, deadline_minutes: int) -> tuple[datetime, datetime]:
+def closed_message(center_name: str, day: date, reason: str) -> str:
+    return _("%(center)s is closed on %(day)s (%(reason)s): choose another day or center.") % {
+        "center": center_name,
+        "day": date_format(day, "SHORT_DATE_FORMAT"),
+        "reason": reason,
+    }
+
+
+def cancel_deadline(day: date, slot: str, minutes: int, hours: Hours = STANDARD_HOURS) -> datetime:
+    return slot_start(day, slot, hours) - timedelta(minutes=minutes)
+
+
+def checkin_window(
+    day: date, slot: str, deadline_minutes: int, hours: Hours = STANDARD_HOURS
+) -> tuple[datetime, datetime]:
     """From when to when the seat's QR code checks a booking in."""
-    start = slot_start(day, slot)
+    start = slot_start(day, slot, hours)
     return (
         start - timedelta(minutes=CHECKIN_OPENS_MINUTES_BEFORE),
         start + timedelta(minutes=deadline_minutes),

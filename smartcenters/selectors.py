@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import rules
 from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
+from .workdays import work_calendar
 
 # Statuses that count as a seat being used (or about to be) in the figures.
 OCCUPYING_STATUSES = ("held", "confirmed", "checked_in", "completed")
@@ -19,21 +20,29 @@ def booking_rules() -> BookingRules:
     return BookingRules.load()
 
 
-def closed_days(center_ids, start: date, end: date) -> dict[int, list[tuple[date, date]]]:
-    """Closures per center that touch [start, end]."""
-    found = defaultdict(list)
-    for closure in CenterClosure.objects.filter(
-        center_id__in=list(center_ids), starts_on__lte=end, ends_on__gte=start
-    ).values("center_id", "starts_on", "ends_on"):
-        found[closure["center_id"]].append((closure["starts_on"], closure["ends_on"]))
-    return found
+def closure_reasons(center_ids, day: date) -> dict[int, str]:
+    """The reason of each center's own closure on `day`, for the centers closed that day."""
+    return dict(
+        CenterClosure.objects.filter(
+            center_id__in=list(center_ids), starts_on__lte=day, ends_on__gte=day
+        )
+        .order_by("-starts_on")
+        .values_list("center_id", "reason")
+    )
+
+
+def closed_reason(center: Center, day: date) -> str | None:
+    """Why the center is closed on `day` (a closure, a holiday, the weekend), or None."""
+    return rules.closed_reason(
+        day,
+        opens_on_weekends=center.opens_on_weekends,
+        holiday=work_calendar(day, day).holiday_name(day),
+        closure=closure_reasons([center.pk], day).get(center.pk),
+    )
 
 
 def is_center_open(center: Center, day: date) -> bool:
-    if not center.is_active:
-        return False
-    closures = closed_days([center.pk], day, day).get(center.pk, [])
-    return rules.is_open_on(day, opens_on_weekends=center.opens_on_weekends, closures=closures)
+    return center.is_active and closed_reason(center, day) is None
 
 
 def taken_seat_ids(day: date, slot: str, *, center: Center | None = None) -> set[int]:
@@ -62,7 +71,8 @@ def free_seats(center: Center, day: date, slot: str) -> QuerySet[Seat]:
 
 
 def centers_with_free_counts(day: date, slot: str) -> list[Center]:
-    """Every active center with `total_seats`, `free_count` and `is_open` for the day and slot."""
+    """Every active center with `total_seats`, `free_count`, `is_open` and `closed_reason` (why
+    it is closed) for the day and slot."""
     centers = list(
         Center.objects.filter(is_active=True).annotate(
             total_seats=Count("seats", filter=Q(seats__is_active=True))
@@ -80,20 +90,31 @@ def centers_with_free_counts(day: date, slot: str) -> list[Center]:
         .annotate(n=Count("seat_id", distinct=True))
     ):
         taken_per_center[row["seat__center_id"]] = row["n"]
-    closures = closed_days([c.pk for c in centers], day, day)
+    closures = closure_reasons([c.pk for c in centers], day)
+    holiday = work_calendar(day, day).holiday_name(day)
     for center in centers:
-        center.is_open = rules.is_open_on(
-            day, opens_on_weekends=center.opens_on_weekends, closures=closures.get(center.pk, [])
+        center.closed_reason = rules.closed_reason(
+            day,
+            opens_on_weekends=center.opens_on_weekends,
+            holiday=holiday,
+            closure=closures.get(center.pk),
         )
+        center.is_open = center.closed_reason is None
         center.free_count = (
             max(center.total_seats - taken_per_center[center.pk], 0) if center.is_open else 0
         )
     return centers
 
 
-def seat_map(center: Center, day: date, slot: str, *, user=None) -> list[Seat]:
-    """The center's active seats, each with `is_free` and `is_mine` for the day and slot."""
-    is_open = is_center_open(center, day)
+def seat_map(
+    center: Center, day: date, slot: str, *, user=None, is_open: bool | None = None
+) -> list[Seat]:
+    """The center's active seats, each with `is_free` and `is_mine` for the day and slot.
+
+    `is_open` when the caller already knows whether the center is open that day.
+    """
+    if is_open is None:
+        is_open = is_center_open(center, day)
     bookings = Booking.objects.filter(
         seat__center=center,
         date=day,
@@ -110,10 +131,13 @@ def seat_map(center: Center, day: date, slot: str, *, user=None) -> list[Seat]:
     return seats
 
 
-def availability(center: Center, day: date) -> dict[str, dict[str, list[Seat]]]:
-    """Per slot, the center's free and taken seats (for the API)."""
+def availability(
+    center: Center, day: date, *, is_open: bool | None = None
+) -> dict[str, dict[str, list[Seat]]]:
+    """Per slot, the center's free and taken seats (for the API); `is_open` as for seat_map."""
     seats = list(center.seats.filter(is_active=True).order_by("label"))
-    is_open = is_center_open(center, day)
+    if is_open is None:
+        is_open = is_center_open(center, day)
     result = {}
     for slot in rules.SLOTS:
         taken = taken_seat_ids(day, slot, center=center)
@@ -132,7 +156,7 @@ def walk_in_slots(seat: Seat, now: datetime) -> list[tuple[str, str]]:
     labels = dict(Booking._meta.get_field("slot").choices)
     return [
         (slot, labels[slot])
-        for slot in rules.walk_in_slots(now)
+        for slot in rules.walk_in_slots(now, seat.center.hours)
         if seat.pk not in taken_seat_ids(day, slot, center=seat.center)
     ]
 
@@ -163,6 +187,9 @@ SEAT_HELD_SQL = f"""EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.sea
     AND b.date = %(date)s AND b.slot = ANY(%(slots)s) AND b.status = ANY(%(active)s))"""  # noqa: S608
 CENTER_CLOSED_SQL = f"""EXISTS (SELECT 1 FROM {CenterClosure._meta.db_table} k
     WHERE k.center_id = c.id AND k.starts_on <= %(date)s AND k.ends_on >= %(date)s)"""  # noqa: S608
+CENTER_CLOSURE_REASON_SQL = f"""(SELECT k.reason FROM {CenterClosure._meta.db_table} k
+    WHERE k.center_id = c.id AND k.starts_on <= %(date)s AND k.ends_on >= %(date)s
+    ORDER BY k.starts_on LIMIT 1)"""  # noqa: S608
 SEATS_WITH_CENTERS_SQL = (
     f"{Seat._meta.db_table} s JOIN {Center._meta.db_table} c ON c.id = s.center_id"
 )
@@ -193,6 +220,9 @@ def nearest_free_seat(
     *, seat: Seat, date: date, slot: str, exclude_seat_ids: tuple[int, ...] = ()
 ) -> Seat | None:
     """The free seat closest to `seat`: same center by floor-plan distance, else the nearest center.
+
+    Centers closed that day by their own closure or the weekend are skipped; the caller has
+    already refused a public or office holiday, when every center is closed.
 
     One query whatever the number of centers and seats: it answers every conflict under load.
     """

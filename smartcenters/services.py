@@ -5,6 +5,7 @@ checks here only produce friendly messages, and the constraint violations become
 """
 
 import contextlib
+import functools
 import hmac
 from datetime import date as Date
 from datetime import datetime
@@ -25,6 +26,7 @@ from approvals import services as approvals
 from . import rules, selectors
 from .models import Booking, BookingRules, Center, Seat, WaitlistEntry, new_checkin_token
 from .signals import booking_ended
+from .workdays import office_holiday_sql, public_holiday_name
 
 SEAT_CONSTRAINT = "booking_no_double_seat"
 PERSON_CONSTRAINT = "booking_no_double_person"
@@ -57,7 +59,7 @@ class PersonAlreadyBooked(BookingError):
             message = _("You already hold seat %(seat)s on %(day)s (%(slot)s).") % {
                 "seat": booking.seat,
                 "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
-                "slot": booking.get_slot_display(),
+                "slot": booking.times_label,
             }
         else:
             message = _("You already hold a seat at that time.")
@@ -112,45 +114,51 @@ def _describe(booking: Booking) -> dict:
     return {
         "seat": str(booking.seat),
         "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
-        "slot": booking.get_slot_display(),
+        "slot": booking.times_label,
     }
 
 
 def _check_rules(
     *, seat: Seat, day: Date, slot: str, now: datetime, rules_row: BookingRules, enforce: bool
 ) -> None:
-    """The rules that need no lock: slot, seat in use, booking window, center open."""
+    """The rules that need no lock: slot, seat in use, booking window, center open that day.
+
+    `seat.closed_that_day` and `seat.holiday_that_day` come from `_seat_for_booking`.
+    """
     if slot not in rules.SLOTS:
         raise BookingRuleError("slot", _("Choose morning, afternoon or the whole day."))
     if not (seat.is_active and seat.center.is_active):
         raise BookingRuleError("seat", _("That seat is not available for booking."))
+    hours = seat.center.hours
     violation = rules.check_booking_window(
         day=day,
         slot=slot,
         now=now,
         # Bookings made by the office itself (an arrangement, a closure) may reach further.
         days_ahead=rules_row.days_ahead if enforce else 366,
+        hours=hours,
     )
     if violation is not None:
         raise BookingRuleError(violation.field, violation.message)
-    closures = [(day, day)] if seat.closed_that_day else []
-    if not rules.is_open_on(
-        day, opens_on_weekends=seat.center.opens_on_weekends, closures=closures
-    ):
-        raise BookingRuleError(
-            "date",
-            _("%(center)s is closed on %(day)s.")
-            % {"center": seat.center.name, "day": formats.date_format(day, "SHORT_DATE_FORMAT")},
-        )
+    reason = rules.closed_reason(
+        day,
+        opens_on_weekends=seat.center.opens_on_weekends,
+        holiday=seat.holiday_that_day,
+        closure=seat.closed_that_day,
+    )
+    if reason is not None:
+        raise BookingRuleError("date", rules.closed_message(seat.center.name, day, reason))
 
 
-# Plain SQL on the booking hot path (see SEAT_FOR_BOOKING_SQL).
+# Plain SQL on the booking hot path (see seat_for_booking_sql).
 LOCK_PERSON_SQL = f"SELECT 1 FROM {get_user_model()._meta.db_table} WHERE id = %s FOR UPDATE"  # noqa: S608
 # NO KEY UPDATE: bookings of the seat take turns, while rows that merely refer to it do not wait.
 LOCK_SEAT_SQL = f"SELECT 1 FROM {Seat._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
+# Only self-bookings count: the seats the office holds for a person (a smart-work
+# arrangement, a closure) follow the arrangement, however many days it has.
 ACTIVE_BOOKINGS_SQL = (
     f"SELECT count(*) FROM {Booking._meta.db_table}"  # noqa: S608
-    " WHERE user_id = %s AND status = ANY(%s) AND date >= %s"
+    " WHERE user_id = %s AND status = ANY(%s) AND date >= %s AND origin = %s"
 )
 
 
@@ -160,7 +168,13 @@ def _check_active_limit(*, user, now: datetime, rules_row: BookingRules) -> None
         # Lock the person's row so two of their bookings at once cannot both pass the count.
         cursor.execute(LOCK_PERSON_SQL, [user.pk])
         cursor.execute(
-            ACTIVE_BOOKINGS_SQL, [user.pk, list(Booking.ACTIVE_STATUSES), rules.local_today(now)]
+            ACTIVE_BOOKINGS_SQL,
+            [
+                user.pk,
+                list(Booking.ACTIVE_STATUSES),
+                rules.local_today(now),
+                Booking.Origin.SELF,
+            ],
         )
         (active,) = cursor.fetchone()
     if active >= rules_row.max_active_bookings:
@@ -173,10 +187,14 @@ def _check_active_limit(*, user, now: datetime, rules_row: BookingRules) -> None
 
 # Everything a booking must know before its transaction, in one statement on the hot path
 # (see selectors.SEAT_HELD_SQL): the seat and its center, is the center closed that day, is
-# the seat held at an overlapping time, does the person already hold a seat then, the rules.
-SEAT_FOR_BOOKING_SQL = f"""
+# the seat held at an overlapping time, does the person already hold a seat then, the rules,
+# and the office holiday that day if it is one.
+@functools.cache
+def seat_for_booking_sql() -> str:
+    # Built on first use: the office holidays' table is known once the apps are ready.
+    return f"""
     SELECT {selectors.SEAT_COLUMNS}, {selectors.CENTER_COLUMNS}, {selectors.RULES_COLUMNS},
-        {selectors.CENTER_CLOSED_SQL}, {selectors.SEAT_HELD_SQL},
+        {selectors.CENTER_CLOSURE_REASON_SQL}, {office_holiday_sql()}, {selectors.SEAT_HELD_SQL},
         EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.user_id = %(user)s
                   AND b.date = %(date)s AND b.slot = ANY(%(slots)s) AND b.status = ANY(%(active)s))
       FROM {selectors.SEATS_WITH_CENTERS_SQL}
@@ -188,10 +206,12 @@ SEAT_FOR_BOOKING_SQL = f"""
 def _seat_for_booking(
     *, seat_id: int, user, date: Date, slot: str
 ) -> tuple[Seat | None, BookingRules]:
-    """The seat (with `closed_that_day`, `is_taken`, `person_is_seated`) and the rules."""
+    """The seat (with `closed_that_day` (the closure's reason or None), `holiday_that_day`
+    (a public or office holiday's name or None), `is_taken` and `person_is_seated`) and the
+    rules."""
     with connection.cursor() as cursor:
         cursor.execute(
-            SEAT_FOR_BOOKING_SQL,
+            seat_for_booking_sql(),
             {"seat": seat_id, "user": user.pk, **selectors.overlap_params(date, slot)},
         )
         row = cursor.fetchone()
@@ -202,7 +222,8 @@ def _seat_for_booking(
     rules_row = BookingRules.from_db(
         connection.alias, selectors.RULES_FIELDS, [next(values) for _ in selectors.RULES_FIELDS]
     )
-    seat.closed_that_day, seat.is_taken, seat.person_is_seated = values
+    seat.closed_that_day, office_holiday, seat.is_taken, seat.person_is_seated = values
+    seat.holiday_that_day = office_holiday or public_holiday_name(date)
     return seat, (rules_row if rules_row.pk is not None else BookingRules.load())
 
 
@@ -222,7 +243,8 @@ def book_seat(
     `status` is "confirmed" or "held" (a pending smart-work request); a self-booking at a center
     that needs approval is held until an admin confirms it. `enforce_rules=False` (bookings the
     office makes: arrangements, closures) skips the days-ahead window and the per-person limit;
-    inactive seats, closed centers and past times are refused always.
+    inactive seats, closed days (the center's closures, public and office holidays, weekends
+    at centers closed on weekends) and slots that have ended are refused always.
 
     Raises SeatTaken, PersonAlreadyBooked or BookingRuleError.
     """
@@ -371,7 +393,10 @@ def cancel_booking(
             )
         if not actor_is_admin:
             deadline = rules.cancel_deadline(
-                booking.date, booking.slot, BookingRules.load().cancel_deadline_minutes
+                booking.date,
+                booking.slot,
+                BookingRules.load().cancel_deadline_minutes,
+                booking.seat.center.hours,
             )
             if now > deadline:
                 raise BookingRuleError(
@@ -461,7 +486,10 @@ def check_in(*, booking: Booking, actor, token: str, now: datetime | None = None
                 % {"status": booking.get_status_display()}
             )
         opens, closes = rules.checkin_window(
-            booking.date, booking.slot, BookingRules.load().checkin_deadline_minutes
+            booking.date,
+            booking.slot,
+            BookingRules.load().checkin_deadline_minutes,
+            booking.seat.center.hours,
         )
         if now < opens:
             raise BookingRuleError(
@@ -492,7 +520,7 @@ def walk_in(*, user, seat: Seat, token: str, slot: str, now: datetime | None = N
     """
     now = now or timezone.now()
     _require_seat_code(seat, token)
-    if slot not in rules.walk_in_slots(now):
+    if slot not in rules.walk_in_slots(now, seat.center.hours):
         raise BookingRuleError("slot", _("That time cannot be booked at the seat now."))
     with transaction.atomic():
         booking = book_seat(user=user, seat=seat, date=rules.local_today(now), slot=slot, now=now)
@@ -526,14 +554,17 @@ def join_waitlist(
     if slot not in rules.SLOTS:
         raise BookingRuleError("slot", _("Choose morning, afternoon or the whole day."))
     violation = rules.check_booking_window(
-        day=date, slot=slot, now=now, days_ahead=BookingRules.load().days_ahead
+        day=date,
+        slot=slot,
+        now=now,
+        days_ahead=BookingRules.load().days_ahead,
+        hours=center.hours,
     )
     if violation is not None:
         raise BookingRuleError(violation.field, violation.message)
-    if not selectors.is_center_open(center, date):
-        raise BookingRuleError(
-            "date", _("%(center)s is closed that day.") % {"center": center.name}
-        )
+    reason = selectors.closed_reason(center, date)
+    if reason is not None:
+        raise BookingRuleError("date", rules.closed_message(center.name, date, reason))
     existing = selectors.active_booking_of(user, date, slot)
     if existing is not None:
         raise PersonAlreadyBooked(existing)
@@ -558,7 +589,7 @@ def serve_waitlist(*, center: Center, date: Date, slot: str, now: datetime | Non
     Runs inside the transaction that freed the seat, so the seat never appears free in between.
     """
     now = now or timezone.now()
-    if rules.slot_end(date, slot) <= now:
+    if rules.slot_end(date, slot, center.hours) <= now:
         return 0
     served = 0
     with transaction.atomic():
@@ -605,10 +636,18 @@ def release_unchecked_bookings(now: datetime | None = None) -> int:
     candidates = Booking.objects.filter(
         status__in=(Booking.Status.HELD, Booking.Status.CONFIRMED),
         date__lte=rules.local_today(now),
-    ).values_list("pk", "date", "slot")
+    ).values_list(
+        "pk",
+        "date",
+        "slot",
+        "seat__center__opens_at",
+        "seat__center__midday_at",
+        "seat__center__closes_at",
+    )
     released = 0
-    for pk, day, slot in candidates:
-        if rules.checkin_window(day, slot, deadline_minutes)[1] >= now:
+    for pk, day, slot, opens, midday, closes in candidates:
+        hours = rules.Hours(opens=opens, midday=midday, closes=closes)
+        if rules.checkin_window(day, slot, deadline_minutes, hours)[1] >= now:
             continue
         with transaction.atomic():
             booking = (
@@ -633,9 +672,15 @@ def complete_finished_bookings(now: datetime | None = None) -> int:
     """Beat job: checked-in bookings whose slot has ended become completed."""
     now = now or timezone.now()
     today = rules.local_today(now)
-    ended_today = [s for s in rules.SLOTS if rules.slot_end(today, s) <= now]
+    ended = Q(date__lt=today)
+    # Each center's slots end at its own hours.
+    for center in Center.objects.filter(
+        seats__bookings__status=Booking.Status.CHECKED_IN
+    ).distinct():
+        ended_today = [s for s in rules.SLOTS if rules.slot_end(today, s, center.hours) <= now]
+        ended |= Q(date=today, slot__in=ended_today, seat__center=center)
     return (
         Booking.objects.filter(status=Booking.Status.CHECKED_IN)
-        .filter(Q(date__lt=today) | Q(date=today, slot__in=ended_today))
+        .filter(ended)
         .update(status=Booking.Status.COMPLETED)
     )

@@ -18,7 +18,7 @@ from accounts.roles import is_admin, is_manager
 
 from . import charts, rules, selectors, services
 from .forms import DayAndSlotForm, PeriodForm
-from .models import Booking, Center, Seat, Slot, WaitlistEntry
+from .models import SLOT_NAMES, Booking, Center, Seat, Slot, WaitlistEntry
 
 
 def _day_and_slot(request) -> tuple[DayAndSlotForm, date, str]:
@@ -54,18 +54,30 @@ def book(request):
     return render(request, template, context)
 
 
+def _slot_labels(center: Center) -> list[tuple[str, str]]:
+    """Each slot with the center's own times, e.g. ("am", "Morning 10:00–14:00")."""
+    labels = []
+    for slot in rules.SLOTS:
+        starts, ends = center.hours.slot_times(slot)
+        labels.append((slot, f"{SLOT_NAMES[slot]} {starts:%H:%M}–{ends:%H:%M}"))
+    return labels
+
+
 def _seat_map_context(request, center: Center, day: date, slot: str, **extra) -> dict:
-    seats = selectors.seat_map(center, day, slot, user=request.user)
+    closed_reason = selectors.closed_reason(center, day)
+    seats = selectors.seat_map(center, day, slot, user=request.user, is_open=closed_reason is None)
+    slots = _slot_labels(center)
     context = {
         "center": center,
         "day": day,
         "slot": slot,
-        "slot_label": Slot(slot).label,
+        "slot_label": dict(slots)[slot],
         "seats": seats,
         "free_seats": [s for s in seats if s.is_free],
-        "is_open": selectors.is_center_open(center, day),
+        "is_open": closed_reason is None,
+        "closed_reason": closed_reason,
         "plan": charts.floor_plan(center, seats),
-        "slots": Slot.choices,
+        "slots": slots,
     }
     context.update(extra)
     return context
@@ -121,7 +133,7 @@ def _words(booking: Booking) -> dict:
     return {
         "seat": str(booking.seat),
         "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
-        "slot": booking.get_slot_display(),
+        "slot": booking.times_label,
     }
 
 

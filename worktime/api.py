@@ -105,6 +105,23 @@ class DaySerializer(serializers.Serializer):
         }
 
 
+class SkippedDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    label = serializers.CharField(help_text=gettext_lazy('E.g. "12월 25일 (기독탄신일)".'))
+
+
+class PreviewDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    start_time = HourMinuteField(allow_null=True)
+    end_time = HourMinuteField(allow_null=True)
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+
+
+class PreviewSerializer(serializers.Serializer):
+    days = PreviewDaySerializer(many=True)
+    skipped_days = SkippedDaySerializer(many=True)
+
+
 class ArrangementSerializer(serializers.ModelSerializer):
     approval = serializers.IntegerField(
         source="approval_id",
@@ -126,6 +143,9 @@ class ArrangementSerializer(serializers.ModelSerializer):
     center = serializers.IntegerField(source="center_id", allow_null=True)
     seat = serializers.IntegerField(source="seat_id", allow_null=True)
     days = DaySerializer(many=True, source="days.all")
+    skipped_days = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Days of the period that are not worked: holidays, days off.")
+    )
 
     class Meta:
         model = Arrangement
@@ -150,8 +170,20 @@ class ArrangementSerializer(serializers.ModelSerializer):
             "center",
             "seat",
             "days",
+            "skipped_days",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SkippedDaySerializer(many=True))
+    def get_skipped_days(self, arrangement):
+        # One calendar for a whole page of arrangements.
+        if "work_calendar" not in self.context:
+            self.context["work_calendar"] = services.work_calendar()
+        calendar = self.context["work_calendar"]
+        return [
+            {"date": day, "label": label}
+            for day, label in selectors.skipped_days_of(arrangement, calendar)
+        ]
 
 
 class BoardPersonSerializer(serializers.Serializer):
@@ -320,6 +352,29 @@ class RequestListCreate(generics.ListCreateAPIView):
             return _invalid(invalid.errors)
         arrangement = selectors.arrangements_with_days(request.user).get(pk=arrangement.pk)
         return Response(ArrangementSerializer(arrangement).data, status=status.HTTP_201_CREATED)
+
+
+class RequestPreview(APIView):
+    """The days a request would cover and those it skips, before sending it."""
+
+    @extend_schema(
+        description=gettext_lazy(
+            "Check a request without sending it: 200 with its working days and the days of "
+            "the period it skips (weekends at its ends, public and office holidays)."
+        ),
+        request=RequestInputSerializer,
+        responses={200: PreviewSerializer, 400: REQUEST_ERRORS, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        fields, errors = _request_fields(request.data)
+        if errors:
+            return _invalid(errors)
+        try:
+            checked = services.preview_request(applicant=request.user, **fields)
+        except services.RequestInvalid as invalid:
+            return _invalid(invalid.errors)
+        skipped = [{"date": day, "label": label} for day, label in checked.skipped]
+        return Response(PreviewSerializer({"days": checked.days, "skipped_days": skipped}).data)
 
 
 def _request_fields(data) -> tuple[dict, dict]:

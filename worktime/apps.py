@@ -9,10 +9,21 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Flexible work")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from approvals.signals import document_decided, document_resubmitted
+        from smartcenters.workdays import register_office_holidays
 
         from . import services
         from .away import services as away_services
+        from .models import OfficeHoliday
+
+        register_office_holidays(OfficeHoliday)
+        post_save.connect(
+            services.on_office_holiday_saved,
+            sender=OfficeHoliday,
+            dispatch_uid="worktime.on_office_holiday_saved",
+        )
 
         document_decided.connect(
             services.on_document_decided, dispatch_uid="worktime.on_document_decided"

@@ -118,7 +118,7 @@ def calendar_for(user, *, today: dt.date) -> str:
         event.append("END:VEVENT")
         lines += event
     for booking in selectors.self_bookings_since(user, since=since):
-        starts, ends = selectors.rules_slot_times(booking.slot)
+        starts, ends = booking.seat.center.hours.slot_times(booking.slot)
         lines += [
             "BEGIN:VEVENT",
             f"UID:booking-{booking.pk}@{host}",

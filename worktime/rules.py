@@ -11,17 +11,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
-import holidays
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from smartcenters.workdays import WORKING_WEEKDAYS, WorkCalendar
 
 # The standard day of the Korean public service: 8 hours plus a one-hour lunch; 40 a week.
 STANDARD_DAY_HOURS = Decimal(8)
 STANDARD_START = dt.time(9, 0)
-WORKING_WEEKDAYS = (0, 1, 2, 3, 4)
 
 
 class Kind:
@@ -127,50 +126,6 @@ def default_policy(kind: str) -> Policy:
     return Policy(kind=kind, **DEFAULT_POLICIES[kind])
 
 
-# --- the calendar ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _public_holidays(year: int, language: str) -> dict[dt.date, str]:
-    # The `holidays` library carries Korean public holidays and substitute holidays (대체공휴일).
-    return dict(holidays.KR(years=year, language=language).items())
-
-
-@dataclass(frozen=True)
-class WorkCalendar:
-    """Working days: Monday to Friday, minus Korean public holidays and office holidays."""
-
-    office_holidays: Mapping[dt.date, str] = field(default_factory=dict)
-
-    def holiday_name(self, day: dt.date) -> str | None:
-        if day in self.office_holidays:
-            return self.office_holidays[day]
-        language = "ko" if (get_language() or "ko").startswith("ko") else "en_US"
-        return _public_holidays(day.year, language).get(day)
-
-    def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() in WORKING_WEEKDAYS and self.holiday_name(day) is None
-
-    def why_not_working(self, day: dt.date) -> str | None:
-        """A sentence saying why a day is not a working day, or None when it is one."""
-        if day.weekday() == 5:
-            return _("%(date)s is a Saturday.") % {"date": fmt_date(day)}
-        if day.weekday() == 6:
-            return _("%(date)s is a Sunday.") % {"date": fmt_date(day)}
-        if day in self.office_holidays:
-            return _("%(date)s is an office holiday (%(name)s).") % {
-                "date": fmt_date(day),
-                "name": self.office_holidays[day],
-            }
-        name = self.holiday_name(day)
-        if name:
-            return _("%(date)s is a public holiday (%(name)s).") % {
-                "date": fmt_date(day),
-                "name": name,
-            }
-        return None
-
-
 def fmt_date(day: dt.date) -> str:
     return day.isoformat()
 
@@ -227,8 +182,32 @@ class DayPlan:
 @dataclass
 class Plan:
     days: list[DayPlan]
-    # Days in the period that are not worked: (date, why) for the preview.
+    # Days in the period that are not worked: (date, "12월 25일 (기독탄신일)") for the preview.
     skipped: list[tuple[dt.date, str]] = field(default_factory=list)
+
+
+def skipped_days(
+    start: dt.date, end: dt.date, pattern: Iterable[int], calendar: WorkCalendar
+) -> list[tuple[dt.date, str]]:
+    """The days of a period its arrangement skips, each with what the day is called.
+
+    Holidays on the chosen weekdays, and the days off the period starts or ends on (a range
+    typed from a Saturday): the weekends inside a period go without saying.
+    """
+    pattern = set(pattern)
+    all_days = list(dates_between(start, end))
+    working = [d for d in all_days if d.weekday() in pattern and calendar.is_working_day(d)]
+    first, last = (working[0], working[-1]) if working else (end + dt.timedelta(days=1), start)
+    found = []
+    for day in all_days:
+        if calendar.is_working_day(day):
+            continue
+        on_pattern = day.weekday() in pattern
+        at_edge = day < first or day > last
+        is_weekend = day.weekday() not in WORKING_WEEKDAYS
+        if (on_pattern and calendar.holiday_name(day)) or (at_edge and is_weekend):
+            found.append((day, calendar.skipped_label(day)))
+    return found
 
 
 class RuleViolation(Exception):
@@ -352,28 +331,32 @@ def check_request(
             _("A compressed week works fewer than five days: choose the days you work."),
         )
 
-    # Without a weekly pattern the first and last day must themselves be working days;
-    # holidays inside a period are skipped (and listed in the plan).
-    for name, day in (("start_date", start), ("end_date", end)):
-        if request.weekdays or (name == "end_date" and end == start):
-            break
-        why = calendar.why_not_working(day)
+    # A single day must itself be a working day; a period skips the days in it that are not
+    # (weekends, public and substitute holidays, office holidays) and lists them in the plan.
+    if end == start and not request.weekdays:
+        why = calendar.why_not_working(start)
         if why:
-            errors.add(name, why)
+            errors.add("start_date", why)
 
-    days: list[dt.date] = []
-    skipped: list[tuple[dt.date, str]] = []
-    for day in dates_between(start, end):
-        if day.weekday() not in pattern:
-            continue
-        why = calendar.why_not_working(day)
-        if why:
-            if day.weekday() in WORKING_WEEKDAYS:
-                skipped.append((day, why))
-            continue
-        days.append(day)
+    days = [
+        day
+        for day in dates_between(start, end)
+        if day.weekday() in pattern and calendar.is_working_day(day)
+    ]
+    skipped = skipped_days(start, end, pattern, calendar)
     if not days and "start_date" not in errors.by_field:
-        errors.add("start_date", _("No working day in this period matches the chosen weekdays."))
+        if request.weekdays:
+            message = _("No working day in this period matches the chosen weekdays.")
+        else:
+            message = _(
+                "There is no working day from %(start)s to %(end)s (%(skipped)s): choose a "
+                "period with at least one."
+            ) % {
+                "start": fmt_date(start),
+                "end": fmt_date(end),
+                "skipped": ", ".join(label for _day, label in skipped),
+            }
+        errors.add("start_date", message)
 
     times = _check_times(request, policy, pattern, errors)
 

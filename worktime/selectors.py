@@ -22,6 +22,19 @@ from .services import work_calendar
 LIVE_BOOKING_STATUSES = ("held", "confirmed", "checked_in", "completed")
 
 
+def skipped_days_of(
+    arrangement: Arrangement, calendar: rules.WorkCalendar | None = None
+) -> list[tuple[dt.date, str]]:
+    """The days of the arrangement's period it skips (holidays, days off at its ends)."""
+    pattern = (
+        arrangement.weekdays
+        or [int(k) for k in arrangement.daily_hours or {}]
+        or rules.WORKING_WEEKDAYS
+    )
+    calendar = calendar or work_calendar(arrangement.start_date, arrangement.end_date)
+    return rules.skipped_days(arrangement.start_date, arrangement.end_date, pattern, calendar)
+
+
 def arrangements_of(user: User, *, limit: int = 50):
     return (
         Arrangement.objects.filter(applicant=user)
@@ -233,7 +246,7 @@ def _working_cell(day, booked, kinds, statuses) -> BoardCell:
         return cell
     if booked:
         first = booked[0]
-        times = [rules_slot_times(b.slot) for b in booked]
+        times = [b.seat.center.hours.slot_times(b.slot) for b in booked]
         return BoardCell(
             where="center",
             center=first.seat.center.short_name,
@@ -243,12 +256,6 @@ def _working_cell(day, booked, kinds, statuses) -> BoardCell:
             status=first.status,
         )
     return BoardCell(where="office", start=rules.STANDARD_START, end=dt.time(18, 0))
-
-
-def rules_slot_times(slot: str) -> tuple[dt.time, dt.time]:
-    from smartcenters.rules import SLOT_TIMES
-
-    return SLOT_TIMES.get(slot, (rules.STANDARD_START, dt.time(18, 0)))
 
 
 # --- the calendar feed, exports and statistics ----------------------------------------------

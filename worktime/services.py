@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from smartcenters import closing
+from smartcenters.workdays import work_calendar
 
 from . import rules
 from .models import (
     Arrangement,
     ArrangementDay,
     CalendarFeed,
-    OfficeHoliday,
     Status,
     WorkPolicy,
 )
@@ -54,13 +55,6 @@ def policy_for(kind: str) -> rules.Policy:
     return policy.as_rules()
 
 
-def work_calendar(start: dt.date | None = None, end: dt.date | None = None) -> rules.WorkCalendar:
-    holidays = OfficeHoliday.objects.all()
-    if start and end:
-        holidays = holidays.filter(date__range=(start, end))
-    return rules.WorkCalendar(office_holidays={h.date: h.name for h in holidays})
-
-
 def _taken_days(user: User, start: dt.date, end: dt.date) -> dict[dt.date, str]:
     days = ArrangementDay.objects.filter(
         user=user, is_active=True, date__range=(start, end)
@@ -88,7 +82,11 @@ def _month_usage(user: User, kind: str, start: dt.date, end: dt.date) -> dict[tu
     return {(r["y"], r["m"]): r["n"] for r in rows}
 
 
-def _facts(arrangement: Arrangement, days: list[rules.DayPlan]) -> list[list[str]]:
+def _facts(
+    arrangement: Arrangement,
+    days: list[rules.DayPlan],
+    skipped: list[tuple[dt.date, str]] = (),
+) -> list[list[str]]:
     facts = [
         [_("Kind"), str(arrangement.get_kind_display())],
         [
@@ -103,6 +101,8 @@ def _facts(arrangement: Arrangement, days: list[rules.DayPlan]) -> list[list[str
             [_("Weekdays"), ", ".join(rules.weekday_name(d) for d in arrangement.weekdays)]
         )
     facts.append([_("Working days"), str(len(days))])
+    if skipped:
+        facts.append([_("Days skipped"), ", ".join(label for _day, label in skipped)])
     if arrangement.kind in rules.Kind.TIMED and days:
         hours = sorted({(d.start_time, d.end_time) for d in days if d.start_time})
         facts.append(
@@ -160,11 +160,13 @@ class CheckedRequest:
     center: object
     seat: object
     days: list[rules.DayPlan]
+    # (date, "12월 25일 (기독탄신일)") for the days of the period that are not worked.
+    skipped: list[tuple[dt.date, str]] = dataclasses.field(default_factory=list)
 
     def apply_to(self, arrangement: Arrangement) -> None:
         """Every field but the days is the arrangement's own field of that name."""
         for field in dataclasses.fields(self):
-            if field.name != "days":
+            if field.name not in ("days", "skipped"):
                 setattr(arrangement, field.name, getattr(self, field.name))
 
 
@@ -255,6 +257,7 @@ def _check_request(
         center=center if smart_work else None,
         seat=seat if smart_work else None,
         days=plan.days,
+        skipped=plan.skipped,
     )
 
 
@@ -284,7 +287,11 @@ def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
 
 
 def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
-    """Hold `seat` for each day of a pending smart-work request. Raises RequestInvalid."""
+    """Hold `seat` for each day of a pending smart-work request. Raises RequestInvalid.
+
+    The holds follow the arrangement, as long as its policy lets it run: the self-booking
+    window and the per-person limit bind what a person books for themselves, not these.
+    """
     from smartcenters import services as centers
 
     for day in days:
@@ -296,6 +303,7 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
                 slot="full",
                 status="held",
                 origin="arrangement",
+                enforce_rules=False,
             )
         except centers.SeatTaken as taken:
             message = _("Seat %(seat)s is taken on %(date)s.") % {
@@ -327,6 +335,16 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
 
 
 @transaction.atomic
+def preview_request(*, applicant: User, **fields) -> CheckedRequest:
+    """Check a request as `request_arrangement` would and record nothing: the days it would
+    cover and the days of its period it skips. Raises `RequestInvalid`.
+
+    Seats are not looked at: whether the seat is free each day is known when it is held.
+    """
+    return _check_request(applicant=applicant, **fields)
+
+
+@transaction.atomic
 def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Arrangement:
     """Check a request, record its days, hold the seats of a smart-work request and submit it
     for approval: all or nothing, in one transaction. Raises `RequestInvalid`.
@@ -347,7 +365,7 @@ def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Ar
             doc_type=doc_type_for(checked.kind),
             title=title_for(arrangement, applicant),
             body=arrangement.reason,
-            facts=_facts(arrangement, checked.days),
+            facts=_facts(arrangement, checked.days, checked.skipped),
             subject=arrangement,
             span_days=len(checked.days),
             client=client,
@@ -398,7 +416,7 @@ def revise_arrangement(
             actor=actor,
             title=title_for(arrangement, actor),
             body=arrangement.reason,
-            facts=_facts(arrangement, checked.days),
+            facts=_facts(arrangement, checked.days, checked.skipped),
             span_days=len(checked.days),
             client=client,
         )
@@ -555,6 +573,13 @@ def on_document_decided(sender, document, outcome, **kwargs) -> None:
             else Arrangement.CancelStatus.WITHDRAWN
         )
         arrangement.save(update_fields=["cancel_status", "updated_at"])
+
+
+def on_office_holiday_saved(sender, instance, **kwargs) -> None:
+    """A new office holiday closes every smart-work center that day: its bookings go."""
+    closing.cancel_bookings_on_closed_days(
+        starts_on=instance.date, ends_on=instance.date, reason=instance.name
+    )
 
 
 # --- the calendar feed ---------------------------------------------------------------------

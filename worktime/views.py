@@ -80,7 +80,16 @@ def _approval_line(user, kind: str, span_days: int = 1):
 def request_new(request):
     initial = {"kind": request.GET.get("kind") or Kind.STAGGERED}
     form = ArrangementRequestForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    kind = form.data.get("kind") if form.is_bound else initial["kind"]
+    if request.method == "POST" and form.is_valid() and "preview" in request.POST:
+        # "Check the days first": the days it would cover and skip, nothing sent.
+        try:
+            preview = services.preview_request(applicant=request.user, **form.service_kwargs())
+        except services.RequestInvalid as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            return _request_form_page(request, form, kind, preview=preview)
+    elif request.method == "POST" and form.is_valid():
         try:
             arrangement = services.request_arrangement(
                 applicant=request.user, client="web", **form.service_kwargs()
@@ -90,7 +99,6 @@ def request_new(request):
         else:
             messages.success(request, _("Your request was sent for approval."))
             return redirect("worktime:request_detail", pk=arrangement.pk)
-    kind = form.data.get("kind") if form.is_bound else initial["kind"]
     return _request_form_page(request, form, kind)
 
 
@@ -185,6 +193,7 @@ def request_detail(request, pk: int):
         {
             "arrangement": arrangement,
             "days": arrangement.days.select_related("booking__seat__center"),
+            "skipped": selectors.skipped_days_of(arrangement),
             "can_cancel": arrangement.can_cancel_on(services.local_today()),
             "returned": approval_selectors.last_return(arrangement.approval)
             if arrangement.status == Status.RETURNED

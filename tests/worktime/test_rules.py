@@ -237,12 +237,12 @@ def test_too_far_ahead():
 # --- working days and holidays ---
 
 
-def test_chuseok_days_are_refused_by_name():
+def test_a_period_of_chuseok_days_only_is_refused_naming_them():
     errors = errors_of(
         start_date=dt.date(2026, 9, 24), end_date=dt.date(2026, 9, 25), today=dt.date(2026, 9, 1)
     )
-    assert "2026-09-24 is a public holiday" in errors["start_date"][0]
-    assert "Chuseok" in errors["end_date"][0]
+    assert "There is no working day from 2026-09-24 to 2026-09-25" in errors["start_date"][0]
+    assert "Chuseok" in errors["start_date"][0]
 
 
 def test_chuseok_is_named_in_korean():

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from smartcenters.workdays import WorkCalendar
+
 from .. import rules as worktime_rules
 
 # The CSV's columns by the names personnel systems and people use for them.
@@ -46,7 +48,7 @@ class FileRefused(Exception):
 
 
 def covered_days(
-    start: dt.date, end: dt.date, calendar: worktime_rules.WorkCalendar
+    start: dt.date, end: dt.date, calendar: WorkCalendar
 ) -> tuple[list[dt.date], list[tuple[dt.date, str]]]:
     """The working days a record takes, and the days of its range skipped with the reason."""
     taken, skipped = [], []

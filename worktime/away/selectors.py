@@ -6,9 +6,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from smartcenters import selectors as centers
+from smartcenters.workdays import work_calendar
 
 from .. import rules as worktime_rules
-from ..services import work_calendar
 from . import rules
 from .models import COUNTING_STATUSES, AwayKind, AwayRecord
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals import services as approvals
+from smartcenters.workdays import work_calendar
 
-from ..services import RequestInvalid, work_calendar
+from ..services import RequestInvalid
 from . import rules
 from .models import COUNTING_STATUSES, AwayKind, AwayRecord, TripDestination
 
