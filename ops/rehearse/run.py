@@ -80,6 +80,7 @@ class Rehearsal:
             "production settings pass check --deploy",
             lambda: stack.manage("check", "--deploy", "--fail-level", "WARNING").strip(),
         )
+        self.check("every process runs as the app user", self.unprivileged)
         journey = Journey(stack, urls, stack.cert, SAMPLES)
         steps = [
             ("staff signs in over TLS", journey.staff_signs_in_over_tls),
@@ -106,6 +107,17 @@ class Rehearsal:
         for name, step in steps:
             self.check(name, step)
         self.sms_phones = journey.texted
+
+    def unprivileged(self) -> str:
+        stack = self.stack
+        owners = stack.owners()
+        uid = stack.user.pw_uid if stack.user else os.geteuid()
+        others = {name: ids - {uid} for name, ids in owners.items() if ids - {uid}}
+        if others or not all(owners.values()):
+            raise CheckFailed(f"Processes run as other users, or are gone: {owners}.")
+        if uid == 0:
+            raise CheckFailed("The application runs as root.")
+        return f"{len(owners)} services as {self.config.app_user} (uid {uid}), none as root"
 
     def peak(self) -> None:
         stack, c = self.stack, self.config

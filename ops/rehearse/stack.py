@@ -554,6 +554,20 @@ class Stack:
         for name in ("nginx", "web-a", "web-b", "beat", "worker-a", "worker-b", "sms-gateway"):
             self.stop(name)
 
+    def owners(self) -> dict[str, set[int]]:
+        """Each started process's name → the user ids its whole process group runs as."""
+        names = {process.pid: name for name, process in self.processes.items()}
+        owners: dict[str, set[int]] = {name: set() for name in self.processes}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                # The group id is the 5th field, after the command in parentheses.
+                group = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
+                if group in names:
+                    owners[names[group]].add(entry.stat().st_uid)
+        return owners
+
     def leftovers(self) -> list[str]:
         """Processes or ports of the rehearsal still alive: what `close()` must leave at none."""
         alive = []
