@@ -15,7 +15,8 @@ import traceback
 
 from checks import CheckFailed, Journey
 from peak import morning_peak
-from stack import ROOT, Config, RehearsalError, Stack
+from release import RehearsalError
+from stack import ROOT, Config, Stack
 
 sys.path.insert(0, str(ROOT))
 from tests.samples import SAMPLES  # noqa: E402  (where the shared case sheets are)
@@ -181,7 +182,7 @@ class Rehearsal:
                     str(ROOT / "ops" / "restore-check.sh"),
                     str(dump),
                     c.database_url,
-                    f"{c.database}_restore",
+                    stack.restore_database,
                 ],
                 capture_output=True,
                 text=True,

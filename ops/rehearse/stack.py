@@ -16,25 +16,19 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import time
-import tomllib
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+import release
+from release import RehearsalError, tail
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "var", "media", "test-artifacts", "__pycache__", ".*_cache", "*.pyc"
-)
 LOCAL = "127.0.0.1"
-
-
-class RehearsalError(Exception):
-    """A step of the rehearsal could not be done; the message says what to fix, in one sentence."""
 
 
 def _env_int(name: str, default: int) -> int:
@@ -110,22 +104,6 @@ def wait_for(condition, *, timeout: float, what: str, interval: float = 0.25) ->
     raise RehearsalError(f"{what} did not happen within {timeout:.0f} s.")
 
 
-def tail(path: Path, lines: int = 20) -> str:
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def make_readable(path: Path) -> None:
-    """Others may read every file and enter every folder (a release owned by root)."""
-    for folder, _dirs, files in os.walk(path):
-        os.chmod(folder, 0o755)
-        for name in files:
-            target = Path(folder) / name
-            if not target.is_symlink():
-                target.chmod(target.stat().st_mode | 0o444)
-
-
 class Stack:
     def __init__(self, config: Config):
         self.config = config
@@ -165,19 +143,9 @@ class Stack:
                 raise RehearsalError(
                     f"There is no user {name}: set REHEARSE_APP_USER to yours, or run as root."
                 ) from None
+            system_user = "--system --user-group --no-create-home --home-dir /nonexistent"
             subprocess.run(
-                [
-                    "useradd",
-                    "--system",
-                    "--user-group",
-                    "--no-create-home",
-                    "--home-dir",
-                    "/nonexistent",
-                    "--shell",
-                    "/usr/sbin/nologin",
-                    name,
-                ],
-                check=True,
+                ["useradd", *system_user.split(), "--shell", "/usr/sbin/nologin", name], check=True
             )
             self.user = pwd.getpwnam(name)
         if self.is_root and self.user.pw_uid == 0:
@@ -195,74 +163,15 @@ class Stack:
             return {}
         return {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
 
-    # --- the release ---------------------------------------------------------------------------
-
     def build_release(self) -> None:
-        """The code and a virtual environment of the tested versions, readable by the app user."""
-        shutil.copytree(ROOT, self.release, ignore=COPY_IGNORE, symlinks=True)
-        for needed in ("staticfiles/staticfiles.json", "locale/ko/LC_MESSAGES/django.mo"):
-            if not (self.release / needed).exists():
-                raise RehearsalError(f"{needed} is missing: run `make messages static` first.")
-        python = self._interpreter()
-        subprocess.run([python, "-m", "venv", str(self.venv)], check=True)
-        pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-        constraints = self.base / "constraints.txt"
-        constraints.write_text(self._tested_versions())
-        log = self.logs / "pip.log"
-        with log.open("w") as out:
-            pip = subprocess.run(
-                [
-                    str(self.venv / "bin" / "python"),
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "--no-input",
-                    "--constraint",
-                    str(constraints),
-                    *pyproject["project"]["dependencies"],
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        if pip.returncode != 0:
-            raise RehearsalError(f"pip could not install the release's packages:\n{tail(log)}")
-        make_readable(self.release)
-        make_readable(self.venv)
-
-    def _interpreter(self) -> str:
-        """A Python 3.11 the app user can run: the system's, else the one of the checkout's venv."""
-        candidates = ["/usr/bin/python3.11", "/usr/bin/python3", sys._base_executable]
-        for candidate in candidates:
-            if not os.path.exists(candidate):
-                continue
-            probe = subprocess.run(
-                [
-                    candidate,
-                    "-c",
-                    "import sys, ensurepip; sys.exit(sys.version_info[:2] != (3, 11))",
-                ],
-                capture_output=True,
-                cwd="/",
-                **self._as_app_user(),
-            )
-            if probe.returncode == 0:
-                return candidate
-        raise RehearsalError(
-            f"No Python 3.11 with venv that {self.config.app_user} may run: "
-            "install python3.11-venv (Debian) or a Python 3.11 outside root's home."
+        release.build(
+            source=ROOT,
+            target=self.release,
+            venv=self.venv,
+            log=self.logs / "pip.log",
+            app_user=self.config.app_user,
+            run_as=self._as_app_user(),
         )
-
-    def _tested_versions(self) -> str:
-        """The checkout's installed versions, so the release runs what the suite tested."""
-        freeze = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "python"), "-m", "pip", "freeze", "--exclude-editable"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return "\n".join(line for line in freeze.stdout.splitlines() if "==" in line) + "\n"
 
     # --- the application's environment -----------------------------------------------------------
 
@@ -322,9 +231,17 @@ class Stack:
 
     def drop_database(self) -> None:
         if self.database_created:
-            self._psql(f'DROP DATABASE IF EXISTS "{self.config.database}" WITH (FORCE)')
+            # With the drill's copy, which restore-check.sh keeps when the counts differ.
+            self._psql(
+                f'DROP DATABASE IF EXISTS "{self.config.database}" WITH (FORCE)',
+                f'DROP DATABASE IF EXISTS "{self.restore_database}" WITH (FORCE)',
+            )
             self.database_created = False
         self._flush_redis()
+
+    @property
+    def restore_database(self) -> str:
+        return f"{self.config.database}_restore"
 
     def _psql(self, *statements: str) -> None:
         command = ["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{self.config.postgres}/postgres"]
@@ -346,27 +263,11 @@ class Stack:
 
     def make_certificate(self) -> None:
         """A throwaway certificate for 127.0.0.1, which the checks trust as their only CA."""
+        request = "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1"
         subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                f"/CN={LOCAL}",
-                "-addext",
-                f"subjectAltName=IP:{LOCAL}",
-                "-keyout",
-                str(self.key),
-                "-out",
-                str(self.cert),
-            ],
+            ["openssl", *request.split(), "-subj", f"/CN={LOCAL}"]
+            + ["-addext", f"subjectAltName=IP:{LOCAL}", "-keyout", str(self.key)]
+            + ["-out", str(self.cert)],
             capture_output=True,
             check=True,
         )
@@ -420,70 +321,18 @@ class Stack:
         log.close()
 
     def start_all(self) -> None:
-        c = self.config
-        py = self.python()
-        self.start(
-            "sms-gateway",
-            [
-                py,
-                "manage.py",
-                "sms_gateway_sim",
-                "--port",
-                str(c.sms),
-                "--record",
-                str(self.sms_record),
-            ],
-        )
+        c, py = self.config, self.python()
+        sim = f"manage.py sms_gateway_sim --port {c.sms} --record".split()
+        self.start("sms-gateway", [py, *sim, str(self.sms_record)])
         for node, port in (("a", c.node_a), ("b", c.node_b)):
-            self.start(
-                f"web-{node}",
-                [
-                    py,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi",
-                    "--bind",
-                    f"{LOCAL}:{port}",
-                    "--workers",
-                    str(c.web_workers),
-                    "--name",
-                    f"flexwork-web-{node}",
-                    "--access-logfile",
-                    "-",
-                ],
-            )
-            self.start(
-                f"worker-{node}",
-                [
-                    py,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--hostname",
-                    self.worker_name(node),
-                    "--concurrency",
-                    str(c.worker_concurrency),
-                    "--loglevel",
-                    "INFO",
-                ],
-            )
-        self.start(
-            "beat",
-            [
-                py,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--schedule",
-                str(self.run_dir / "celerybeat-schedule"),
-                "--loglevel",
-                "INFO",
-            ],
-        )
+            web = f"-m gunicorn config.wsgi --bind {LOCAL}:{port} --workers {c.web_workers}"
+            web += f" --name flexwork-web-{node} --access-logfile -"
+            self.start(f"web-{node}", [py, *web.split()])
+            worker = f"-m celery -A config worker --hostname {self.worker_name(node)}"
+            worker += f" --concurrency {c.worker_concurrency} --loglevel INFO"
+            self.start(f"worker-{node}", [py, *worker.split()])
+        beat = ["-m", "celery", "-A", "config", "beat", "--loglevel", "INFO", "--schedule"]
+        self.start("beat", [py, *beat, str(self.run_dir / "celerybeat-schedule")])
         config = self.write_nginx_config()
         test = subprocess.run(
             self.nginx_command(config, "-t", "-q"),
