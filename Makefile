@@ -14,7 +14,8 @@ export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
 # Tests get their own Redis database, so a running portal's queue is never touched.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run setup venv bootstrap test test-faults rehearse compose-check lint audit bench clean messages
+.PHONY: run setup venv bootstrap bootstrap-rehearse test test-faults rehearse compose-check lint \
+	audit bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,8 +77,12 @@ test-faults: bootstrap venv messages static
 
 # nginx with TLS, two web nodes, a worker each and one beat, as an unprivileged user on a fresh
 # database: a working morning through the proxy, the morning peak, the backup drill; then down.
-rehearse: venv messages static
-	@bash ops/rehearse/rehearse.sh
+rehearse: bootstrap-rehearse venv messages static
+	@$(BIN)/python ops/rehearse/run.py
+
+# The suite's needs and the rehearsal's: nginx, openssl, docker-compose, the system's venv.
+bootstrap-rehearse:
+	@PYTHON=$(PYTHON) bash ops/bootstrap.sh --rehearse
 
 # docker-compose.yml as Debian's docker-compose reads it, with the example values.
 compose-check:
