@@ -15,7 +15,13 @@ COPY . .
 RUN export DJANGO_SECRET_KEY=build-only \
  && python manage.py compilemessages --ignore=.venv -v0 \
  && python manage.py collectstatic --noinput -v0
-RUN useradd --create-home flexwork && mkdir -p /app/media && chown flexwork /app/media
+# The volumes docker-compose.yml mounts here start as copies of these folders: owned by the
+# app user, so uploads, reports and attachments can be written; the private one for it alone.
+RUN useradd --create-home flexwork \
+ && mkdir -p /app/media /app/private \
+ && chown flexwork:flexwork /app/media /app/private \
+ && chmod 700 /app/private
+ENV MEDIA_ROOT=/app/media RPA_PRIVATE_ROOT=/app/private
 USER flexwork
 EXPOSE 8000
 CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -373,6 +374,13 @@ RPA_MAX_UPLOAD_BYTES = env_int("RPA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 # Case sheets (rpa sending): the SMS gateway, private files, retention and the beat jobs.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025").rstrip("/")
+if urlsplit(SMS_GATEWAY_URL).scheme not in {"http", "https"}:
+    # Every send would fail with "unknown url type" and come back for another try: refuse to
+    # start instead, in every process (web, worker, beat, manage.py).
+    raise ImproperlyConfigured(
+        f"SMS_GATEWAY_URL is {SMS_GATEWAY_URL!r}: set it to the SMS provider's http(s) address, "
+        "or leave it unset on a development machine to use the local simulator."
+    )
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 30)
 RPA_PRIVATE_ROOT = Path(env_str("RPA_PRIVATE_ROOT", str(BASE_DIR / "var" / "rpa-private")))
 RPA_RETENTION_DAYS = env_int("RPA_RETENTION_DAYS", 30)

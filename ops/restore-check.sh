@@ -18,9 +18,11 @@ count_rows() {
   done
 }
 
-diff <(count_rows "$source_url") <(count_rows "$server_url/$target") > /tmp/restore-check.diff || {
+differences=$(mktemp)
+trap 'rm -f "$differences"' EXIT
+diff <(count_rows "$source_url") <(count_rows "$server_url/$target") > "$differences" || {
   echo "restore check FAILED: row counts differ (restored database $target kept):"
-  cat /tmp/restore-check.diff
+  cat "$differences"
   exit 1
 }
 tables=$(count_rows "$server_url/$target" | wc -l)

@@ -201,7 +201,7 @@ CHROMIUM_ARGS = [
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            "Debian's chromium is not installed: apt-get install chromium (.ci/run does this)"
+            "Debian's chromium is not installed: run `sudo ops/bootstrap.sh` (make test does as root)."
         )
     from playwright.sync_api import sync_playwright
 
