@@ -23,6 +23,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .errors import SheetRefused, refuse_corrupt, refuse_unsafe_xml
+from .legacy import check_legacy_workbook
 from .opendocument import check_opendocument
 from .shape import Limits, WorkbookShape
 
@@ -187,6 +188,7 @@ def open_tables(payload: bytes, filename: str) -> Iterator[Table]:
     if payload.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in payload:
             raise refuse_encrypted()
+        check_legacy_workbook(payload, Limits.from_settings())
         return _workbook_tables(payload)
     if extension in HTML_EXTENSIONS and _looks_like_html_table(payload):
         return iter([Table(None, _html_rows(payload))])

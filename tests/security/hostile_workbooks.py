@@ -16,6 +16,8 @@ from pathlib import Path
 
 from tests.rpa_importer.test_attacks import billion_laughs, zip_bomb
 
+from .legacy_workbooks import far_cell_xls, normal_xls, repeated_long_string_xls
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -308,6 +310,9 @@ CORPUS = [
     ("colspan-flood.xls", colspan_flood_html, "200"),
     ("repeated-rows.ods", repeated_rows_ods, "B1000002"),
     ("empty-tail.ods", empty_tail_ods, None),
+    ("far-cell.xls", far_cell_xls, "IV65536"),
+    ("repeated-long-string.xls", repeated_long_string_xls, "64 MB"),
+    ("normal.xls", normal_xls, None),
 ]
 
 

@@ -158,6 +158,20 @@ def test_opendocument_empty_rows_after_the_list_are_read_as_nothing(corpus):
     assert json.loads(command.stdout)["summary"]["rows"] == 1
 
 
+def test_old_excel_workbook_with_a_far_cell_is_refused(corpus, health_user, tmp_path):
+    assert_refused_everywhere("far-cell.xls", corpus, health_user, tmp_path)
+
+
+def test_old_excel_workbook_repeating_a_long_string_is_refused(corpus, health_user, tmp_path):
+    assert_refused_everywhere("repeated-long-string.xls", corpus, health_user, tmp_path)
+
+
+def test_old_excel_workbook_within_the_limits_is_read(corpus):
+    command = dry_run(corpus["normal.xls"])
+    assert command.returncode == 0, command.stderr[-1500:]
+    assert json.loads(command.stdout)["summary"]["valid"] == 1
+
+
 def test_deeply_nested_cell_text_is_read_without_recursion(corpus):
     command = dry_run(corpus["deep-sheet.xlsx"])
     assert command.returncode == 0, command.stderr[-1500:]
