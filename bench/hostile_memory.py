@@ -26,11 +26,6 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import machine  # noqa: E402
 
-# The shared samples sit beside the checkout (CASE_SHEETS_DIR overrides).
-SAMPLES = Path(
-    os.environ.get("CASE_SHEETS_DIR")
-    or Path(__file__).resolve().parents[2] / "shared/data/case-sheets"
-)
 TARGET_MB = 600
 
 
@@ -62,11 +57,55 @@ def dry_run(path: Path, limit_mb: int) -> tuple[int, float, float, str]:
     return child.returncode, usage.ru_maxrss / 1024, elapsed, answer
 
 
+def sheet_at_the_limits() -> bytes:
+    """The largest sheet the limits let through: 100,000 rows of 10 columns (1,000,000 cells),
+    every row valid, names and notes from a table of 2,000 shared strings: what a dry run of
+    an allowed sheet can cost at most."""
+    from tests.security.hostile_workbooks import shared_strings_xml, sheet_xml, xlsx
+
+    header = [
+        "연번",
+        "성명",
+        "생년월일",
+        "휴대전화",
+        "검사일",
+        "검사결과",
+        "구분",
+        "격리시작일",
+        "격리해제일",
+        "비고",
+    ]
+    names = [f"김민{chr(0xAC00 + n)}" for n in range(1000)]
+    notes = [f"재택 확인 요망 {n:04d} 담당 보건소 연락" for n in range(1000)]
+    strings = header + names + notes + ["음성"]
+    result = len(strings) - 1
+
+    def shared(column: str, row: int, index: int) -> str:
+        return f'<c r="{column}{row}" t="s"><v>{index}</v></c>'
+
+    rows = ['<row r="1">' + "".join(shared(chr(65 + i), 1, i) for i in range(10)) + "</row>"]
+    for row in range(2, 100_001):
+        n = row - 1
+        rows.append(
+            f'<row r="{row}"><c r="A{row}"><v>{n}</v></c>{shared("B", row, 10 + n % 1000)}'
+            f'<c r="C{row}" t="inlineStr"><is><t>1980-01-01</t></is></c>'
+            f'<c r="D{row}" t="inlineStr"><is><t>010-{1000 + n // 10000}-{n % 10000:04d}</t></is></c>'
+            f'<c r="E{row}"><v>44409</v></c>{shared("F", row, result)}'
+            f'<c r="G{row}" t="inlineStr"><is><t>자가격리</t></is></c>'
+            f'<c r="H{row}"><v>44407</v></c><c r="I{row}"><v>44420</v></c>'
+            f"{shared('J', row, 1010 + n % 1000)}</row>"
+        )
+    sheet = sheet_xml("".join(rows), dimension="A1:J100000")
+    return xlsx([sheet], shared_strings=shared_strings_xml(strings))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit-mb", type=int, default=4096)
     args = parser.parse_args()
 
+    # The shared samples sit beside the checkout (CASE_SHEETS_DIR overrides).
+    from tests.samples import SAMPLES
     from tests.security.hostile_workbooks import write_corpus
 
     print(f"machine: {machine()}")
@@ -76,6 +115,9 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         files = {"large-50k.xlsx (reference)": SAMPLES / "large-50k.xlsx"}
+        at_limits = Path(directory) / "at-the-limits.xlsx (100,000 x 10)"
+        at_limits.write_bytes(sheet_at_the_limits())
+        files["at-the-limits.xlsx (100,000 x 10)"] = at_limits
         files.update(write_corpus(Path(directory)))
         print(f"{'file':<36} {'size':>11} {'exit':>5} {'peak MB':>8} {'time s':>7}  answer")
         for name, path in files.items():

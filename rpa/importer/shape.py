@@ -225,7 +225,7 @@ class WorkbookShape:
         # A part is looked at as every kind it could be read as.
         if b"sheetData" in data:
             self._inspect_sheet(data)
-        if _SST.search(data):
+        if b"sst" in data and _SST.search(data):
             self._inspect_shared_strings(data)
         if name.endswith("workbook.xml"):
             check_depth(data)
