@@ -35,8 +35,8 @@ DEFAULT_MAX_SHEET_TEXT_BYTES = 64 * 1024 * 1024
 MAX_STYLES = 64_000
 # SpreadsheetML nests about eight levels deep; the parts parsed as a tree are bounded far above.
 MAX_XML_DEPTH = 100
-# Spreadsheet programs stop at XFD1048576.
-SPREADSHEET_MAX_ROWS = 1_048_576
+# What a part too large to hold must not contain: it would be a sheet or the shared strings.
+MARKERS = (b"sheetData", b"sst")
 
 _NAME = rb"(?:[\w.\-]+:)?"  # an optional namespace prefix: readers match local names
 # An attribute `r` (or `x:r`, but not the namespace declaration `xmlns:r`): the literal first
@@ -210,15 +210,15 @@ class WorkbookShape:
         self.sheets: list[tuple[int, Counter, int]] = []  # (xml bytes, index counts, unknown)
         self.sheet_entries = 0
 
-    def wants(self, filename: str) -> bool:
-        """Parts whose bytes the inspection reads: XML, not the pictures and fonts."""
-        return filename.lower().endswith((".xml", ".rels"))
+    def wants(self, size: int) -> bool:
+        """Whether a part is held and inspected. A reader finds its sheets and shared strings
+        through the relationships, whatever their names, so every part may be one: those
+        within the text budget are inspected whole, a larger one must show no sign of
+        being one (MARKERS, looked for while it is inflated)."""
+        return size <= self.limits.text_bytes
 
-    def refuse_oversized(self, filename: str, size: int) -> None:
-        """A part larger than a sheet's whole text budget is never held to be scanned: a reader
-        would hold it too, so it is refused if it is a sheet or the shared strings."""
-        if size > self.limits.text_bytes and filename.lower().endswith(".xml"):
-            raise refuse_text(self.limits.text_bytes)
+    def refuse_oversized(self) -> SheetRefused:
+        return refuse_text(self.limits.text_bytes)
 
     def inspect(self, filename: str, data: bytes) -> None:
         name = filename.lower()
@@ -230,7 +230,7 @@ class WorkbookShape:
         if name.endswith("workbook.xml"):
             check_depth(data)
             self.sheet_entries += len(_SHEET_ENTRY.findall(data))
-        elif name.endswith("styles.xml"):
+        elif b"styleSheet" in data:
             styles = len(_STYLE_ENTRY.findall(data))
             if styles > MAX_STYLES:
                 raise refuse_styles(styles)
@@ -277,6 +277,8 @@ class WorkbookShape:
     # -------------------------------------------------------------- sheets
     def _inspect_sheet(self, data: bytes) -> None:
         limits = self.limits
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise refuse_unsafe_xml()  # whatever the part's name says
         if len(data) > limits.text_bytes:
             raise refuse_text(limits.text_bytes)
         dimension = _DIMENSION.search(data)

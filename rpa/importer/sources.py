@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from .errors import SheetRefused, refuse_corrupt, refuse_unsafe_xml
 from .legacy import check_legacy_workbook
 from .opendocument import check_opendocument
-from .shape import Limits, WorkbookShape
+from .shape import MARKERS, Limits, WorkbookShape
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Zip archives: at most this much unpacked in total, and no entry inflating more than
@@ -233,10 +233,8 @@ def check_zip(payload: bytes) -> None:
     for info in infos:
         if info.is_dir():
             continue
-        wanted = shape.wants(info.filename)
-        if wanted:
-            shape.refuse_oversized(info.filename, info.file_size)
-        data = _inflate_checked(archive, info, keep=wanted)
+        keep = shape.wants(info.file_size)
+        data = _inflate_checked(archive, info, keep=keep, oversized=shape.refuse_oversized)
         if data is None:
             continue
         if info.filename == "content.xml":
@@ -247,10 +245,11 @@ def check_zip(payload: bytes) -> None:
 
 
 def _inflate_checked(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool = False
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool = False, oversized=None
 ) -> bytes | None:
     """Inflate one entry within its declared size (zipfile stops there and checks the CRC),
-    looking for DOCTYPE/ENTITY declarations on the way; its bytes when `keep`."""
+    looking for DOCTYPE/ENTITY declarations on the way; its bytes when `keep`. An entry
+    not kept that shows a sheet's MARKERS raises `oversized()`."""
     is_xml = (
         info.filename.endswith((".xml", ".rels", ".vml"))
         or "." not in info.filename.rsplit("/", 1)[-1]
@@ -267,11 +266,12 @@ def _inflate_checked(
                 seen += len(chunk)
                 if seen > info.file_size:
                     raise refuse_bomb()
-                if is_xml:
-                    window = tail + chunk
-                    if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                        raise refuse_unsafe_xml()
-                    tail = chunk[-16:]
+                window = tail + chunk
+                if is_xml and (b"<!DOCTYPE" in window or b"<!ENTITY" in window):
+                    raise refuse_unsafe_xml()
+                if not keep and oversized and any(marker in window for marker in MARKERS):
+                    raise oversized()
+                tail = chunk[-16:]
                 if keep:
                     kept.append(chunk)
     except SheetRefused:

@@ -5,6 +5,9 @@ that failed would let the reader build a small grid, not crash the test run (the
 are in tests/security/test_hostile_workbooks.py, each read in a process of its own).
 """
 
+import io
+import zipfile
+
 import pytest
 
 from rpa.importer import SheetRefused, read_sheet
@@ -49,6 +52,17 @@ def test_prefixed_cell_tags_and_references_are_counted():
         + '<x:row x:r="3"><x:c x:r="L3"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
     )
     assert "L3" in str(refusal(xlsx([sheet.encode()])))
+
+
+def test_sheet_stored_under_another_name_is_inspected_all_the_same():
+    extra = '<row r="3"><c r="K3"><v>1</v></c></row>'
+    source = zipfile.ZipFile(io.BytesIO(xlsx([sheet_xml(HEADER_ROW + DATA_ROW + extra)])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename).replace(b"sheet1.xml", b"sheet1.dat")
+            target.writestr(info.filename.replace("sheet1.xml", "sheet1.dat"), data)
+    assert "K3" in str(refusal(out.getvalue()))
 
 
 def test_namespace_declared_as_r_is_not_a_cell_reference():
