@@ -195,7 +195,7 @@ def column_name(number: int) -> str:
 
 
 def cell_name(row: int, column: int) -> str:
-    """The spreadsheet's name of a cell, for the refusal sentence; a far row alone reads A1048577."""
+    """The spreadsheet's name of the used range's far corner, for the refusal sentence."""
     return f"{column_name(max(column, 1))}{max(row, 1)}"
 
 
@@ -221,6 +221,7 @@ class WorkbookShape:
         return refuse_text(self.limits.text_bytes)
 
     def inspect(self, filename: str, data: bytes) -> None:
+        """Count what one part holds; refuse at once what one part alone puts beyond a limit."""
         name = filename.lower()
         # A part is looked at as every kind it could be read as.
         if b"sheetData" in data:
