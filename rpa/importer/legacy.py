@@ -46,8 +46,9 @@ def _chain(table: list[int], start: int) -> list[int]:
     return sectors
 
 
-def workbook_stream(payload: bytes) -> bytes:
-    """The BIFF `Workbook` stream of a compound file."""
+def workbook_streams(payload: bytes) -> list[bytes]:
+    """Every stream of a compound file named as a BIFF workbook (`Workbook`, or `Book` of
+    Excel 95): whichever a reader picks, it has been checked."""
     try:
         shift = struct.unpack_from("<H", payload, 0x1E)[0]
         mini_shift = struct.unpack_from("<H", payload, 0x20)[0]
@@ -85,25 +86,28 @@ def workbook_stream(payload: bytes) -> bytes:
         ]
         if not entries:
             raise refuse_corrupt()
+        streams = []
         for entry in entries:
             name_length = struct.unpack_from("<H", entry, 0x40)[0]
             name = entry[: max(name_length - 2, 0)].decode("utf-16-le", "replace")
-            if entry[0x42] == 2 and name in STREAM_NAMES:
-                start, length = _u32(entry, 0x74), _u32(entry, 0x78)
-                break
-        else:
+            if entry[0x42] != 2 or name not in STREAM_NAMES:
+                continue
+            start, length = _u32(entry, 0x74), _u32(entry, 0x78)
+            if length > len(payload):
+                raise refuse_corrupt()
+            if length >= _u32(payload, 0x38):
+                streams.append(read(start, length))
+                continue
+            # A small stream lives in the mini stream: 64-byte sectors inside the root's.
+            mini_fat_bytes = read(_u32(payload, 0x3C), len(payload))
+            mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
+            root = entries[0]
+            mini_stream = read(_u32(root, 0x74), _u32(root, 0x78))
+            pieces = [mini_stream[n * 64 : n * 64 + 64] for n in _chain(mini_fat, start)]
+            streams.append(b"".join(pieces)[:length])
+        if not streams:
             raise refuse_corrupt()
-        if length > len(payload):
-            raise refuse_corrupt()
-        if length >= _u32(payload, 0x38):
-            return read(start, length)
-        # A small stream lives in the mini stream: 64-byte sectors inside the root's stream.
-        mini_fat_bytes = read(_u32(payload, 0x3C), len(payload))
-        mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
-        root = entries[0]
-        mini_stream = read(_u32(root, 0x74), _u32(root, 0x78))
-        pieces = [mini_stream[n * 64 : n * 64 + 64] for n in _chain(mini_fat, start)]
-        return b"".join(pieces)[:length]
+        return streams
     except struct.error as exc:
         raise refuse_corrupt() from exc
 
@@ -168,7 +172,11 @@ def _shared_string_lengths(segments: list[bytes]) -> list[int]:
 
 def check_legacy_workbook(payload: bytes, limits: Limits) -> None:
     """Refuse an .xls workbook whose sheets reach beyond `limits`."""
-    stream = workbook_stream(payload)
+    for stream in workbook_streams(payload):
+        _check_stream(stream, limits)
+
+
+def _check_stream(stream: bytes, limits: Limits) -> None:
     sheets = 0
     max_row = max_column = 0
     sst_segments: list[bytes] = []

@@ -68,7 +68,8 @@ class _Walk:
             self.cell_repeated = _repeat(attrs, COLUMNS_REPEATED)
             self.column += self.cell_repeated
             self.cell_end = self.column
-            self.cell_text = 0
+            # A string may sit in an attribute (office:string-value) instead of a paragraph.
+            self.cell_text = sum(len(value) for value in attrs.values())
             self.in_cell = True
             if VALUE_TYPE in attrs:
                 self._holds_something()

@@ -16,6 +16,8 @@ from tests.security.hostile_workbooks import (
     DATA_ROW,
     HEADER_ROW,
     MAIN,
+    ODS_HEAD,
+    ods,
     shared_strings_xml,
     sheet_xml,
     xlsx,
@@ -142,3 +144,18 @@ def test_limits_come_from_the_settings(settings):
     assert refusal((SAMPLES / "standard.xlsx").read_bytes(), "standard.xlsx").code == (
         "sheet_too_large"
     )
+
+
+def test_opendocument_text_copied_into_every_repeat_counts_against_the_budget():
+    text = "x" * 10_000
+    cell = (
+        '<table:table-cell table:number-columns-repeated="5" office:value-type="string" '
+        f'office:string-value="{text}"/>'
+    )
+    rows = f'<table:table-row table:number-rows-repeated="10">{cell}</table:table-row>'
+    refused = refusal(ods(ODS_HEAD + rows), "sheet.ods")  # 50 copies of 10,000 > 200 KB
+    assert refused.code == "too_much_text"
+
+
+def test_opendocument_sheet_within_the_limits_is_read():
+    assert read_sheet(ods(ODS_HEAD), "sheet.ods").header_row == 1
