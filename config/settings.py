@@ -371,6 +371,13 @@ LOGGING = {
 
 # Case sheets (rpa importer): files over this size are refused before they are read.
 RPA_MAX_UPLOAD_BYTES = env_int("RPA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# ...and sheets beyond these shapes before a reader builds their grid (rpa/importer/shape.py):
+# twice the 50,000-row sample, and a dry run of the largest allowed sheet fits in 600 MB.
+RPA_MAX_ROWS = env_int("RPA_MAX_ROWS", 100_000)
+RPA_MAX_COLUMNS = env_int("RPA_MAX_COLUMNS", 200)
+RPA_MAX_CELLS = env_int("RPA_MAX_CELLS", 1_000_000)
+RPA_MAX_SHEETS = env_int("RPA_MAX_SHEETS", 100)
+RPA_MAX_SHEET_TEXT_BYTES = env_int("RPA_MAX_SHEET_TEXT_BYTES", 64 * 1024 * 1024)
 
 # Case sheets (rpa sending): the SMS gateway, private files, retention and the beat jobs.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025").rstrip("/")

@@ -15,6 +15,7 @@ from accounts.selectors import mask_phone
 from . import selectors, services
 from .importer import SheetRefused
 from .models import AccessLog, MessageKind, OutboxMessage, Recipient, Upload
+from .upload_handlers import receives_case_sheets
 
 
 class IsHealthTeam(BasePermission):
@@ -160,6 +161,7 @@ def _upload_state(upload: Upload) -> dict:
     }
 
 
+@receives_case_sheets
 @extend_schema(
     request={"multipart/form-data": SheetUploadSerializer},
     responses={
@@ -174,10 +176,13 @@ def _upload_state(upload: Upload) -> dict:
 def upload_create(request):
     """Upload a case sheet (multipart `file`): 201 with the dry-run object and the upload id."""
     sheet = request.FILES.get("file")
+    stopped = request.case_sheet_limit.refusal()
+    if stopped is not None:
+        return Response({"detail": str(stopped), "code": stopped.code}, status=400)
     if sheet is None:
         return Response({"detail": "Send the sheet as the multipart field `file`."}, status=400)
     try:
-        upload = services.create_upload(user=request.user, filename=sheet.name, data=sheet.read())
+        upload = services.create_upload(user=request.user, filename=sheet.name, data=sheet)
     except SheetRefused as refusal:
         return Response({"detail": str(refusal), "code": refusal.code}, status=400)
     services.record_access(

@@ -21,6 +21,19 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.xls"}),
     )
 
+    def __init__(self, *args, refusal=None, **kwargs):
+        """`refusal`: the SheetRefused of a file stopped while it arrived (too large)."""
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        if refusal is not None:
+            # A stopped file never arrived: the refusal, not "required", says why.
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        if self.refusal is not None:
+            raise forms.ValidationError(str(self.refusal), code=self.refusal.code)
+        return self.cleaned_data["file"]
+
 
 class SelfCheckForm(forms.Form):
     temperature = forms.DecimalField(

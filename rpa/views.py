@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts import rate_limits
@@ -20,6 +21,7 @@ from . import selectors, services
 from .forms import SelfCheckForm, UploadForm
 from .importer import SheetRefused
 from .models import AccessLog, AgencyReport, Upload
+from .upload_handlers import receives_case_sheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,15 +40,20 @@ def health_team_required(view):
     return wrapper
 
 
+@receives_case_sheets
+@csrf_protect
 @health_team_required
 def uploads(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        refusal=request.case_sheet_limit.refusal(),
+    )
+    if posted and form.is_valid():
         sheet = form.cleaned_data["file"]
         try:
-            upload = services.create_upload(
-                user=request.user, filename=sheet.name, data=sheet.read()
-            )
+            upload = services.create_upload(user=request.user, filename=sheet.name, data=sheet)
         except SheetRefused as refusal:
             form.add_error("file", str(refusal))
         else:

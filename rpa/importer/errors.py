@@ -1,4 +1,7 @@
-"""The one exception the importer raises: the file as a whole cannot be used."""
+"""The one exception the importer raises (the file as a whole cannot be used), and the
+refusals that both the file checks and the shape checks give."""
+
+from django.utils.translation import gettext as _
 
 
 class SheetRefused(Exception):
@@ -15,3 +18,23 @@ class SheetRefused(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def refuse_corrupt() -> SheetRefused:
+    return SheetRefused(
+        _(
+            "The file is damaged or incomplete and cannot be read; save it again from Excel "
+            "and upload the new file."
+        ),
+        "corrupt",
+    )
+
+
+def refuse_unsafe_xml() -> SheetRefused:
+    return SheetRefused(
+        _(
+            "The workbook contains XML declarations that spreadsheets never use and is refused "
+            "for safety; save it again from Excel."
+        ),
+        "unsafe_xml",
+    )

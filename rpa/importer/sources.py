@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .errors import SheetRefused
+from .errors import SheetRefused, refuse_corrupt, refuse_unsafe_xml
+from .legacy import check_legacy_workbook
+from .opendocument import check_opendocument
+from .shape import MARKERS, Limits, WorkbookShape
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Zip archives: at most this much unpacked in total, and no entry inflating more than
@@ -31,6 +35,8 @@ MAX_ZIP_RATIO = 100
 ZIP_RATIO_FLOOR = 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
 CHUNK = 1024 * 1024
+# A CSV line longer than 200 columns of 500 characters is not a case list's row.
+MAX_LINE_CHARS = 100_000
 
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt"}
@@ -55,16 +61,6 @@ class Table:
 def refuse_empty() -> SheetRefused:
     return SheetRefused(
         _("The file is empty; choose the file that contains the case list."), "empty"
-    )
-
-
-def refuse_corrupt() -> SheetRefused:
-    return SheetRefused(
-        _(
-            "The file is damaged or incomplete and cannot be read; save it again from Excel "
-            "and upload the new file."
-        ),
-        "corrupt",
     )
 
 
@@ -100,16 +96,6 @@ def refuse_bomb() -> SheetRefused:
     )
 
 
-def refuse_unsafe_xml() -> SheetRefused:
-    return SheetRefused(
-        _(
-            "The workbook contains XML declarations that spreadsheets never use and is refused "
-            "for safety; save it again from Excel."
-        ),
-        "unsafe_xml",
-    )
-
-
 def refuse_encrypted() -> SheetRefused:
     return SheetRefused(
         _(
@@ -126,6 +112,17 @@ def refuse_encoding() -> SheetRefused:
             '"CSV UTF-8" or as an Excel workbook (.xlsx).'
         ),
         "unknown_encoding",
+    )
+
+
+def refuse_long_line(number: int) -> SheetRefused:
+    return SheetRefused(
+        _(
+            "Line %(line)s of the file is longer than %(limit)s characters, more than any "
+            "row of a case list; check that this is the list and save it again as CSV."
+        )
+        % {"line": number, "limit": number_format(MAX_LINE_CHARS, force_grouping=True)},
+        "line_too_long",
     )
 
 
@@ -191,6 +188,7 @@ def open_tables(payload: bytes, filename: str) -> Iterator[Table]:
     if payload.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in payload:
             raise refuse_encrypted()
+        check_legacy_workbook(payload, Limits.from_settings())
         return _workbook_tables(payload)
     if extension in HTML_EXTENSIONS and _looks_like_html_table(payload):
         return iter([Table(None, _html_rows(payload))])
@@ -225,23 +223,40 @@ def check_zip(payload: bytes) -> None:
         ):
             raise refuse_bomb()
     names = {info.filename for info in infos}
-    if not (names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}):
+    if "xl/workbook.bin" in names:
+        # Binary workbooks hold their cells in records no check here reads: saved as .xlsx,
+        # the same sheet is read within the limits below.
+        raise refuse_unsupported(".xlsb")
+    if not (names & {"xl/workbook.xml", "content.xml"}):
         raise refuse_wrong_content(".zip")
+    shape = WorkbookShape()
     for info in infos:
         if info.is_dir():
             continue
-        _inflate_checked(archive, info)
+        keep = shape.wants(info.file_size)
+        data = _inflate_checked(archive, info, keep=keep, oversized=shape.refuse_oversized)
+        if data is None:
+            continue
+        if info.filename == "content.xml":
+            check_opendocument(data, shape.limits)
+        else:
+            shape.inspect(info.filename, data)
+    shape.finish()
 
 
-def _inflate_checked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _inflate_checked(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool = False, oversized=None
+) -> bytes | None:
     """Inflate one entry within its declared size (zipfile stops there and checks the CRC),
-    looking for DOCTYPE/ENTITY declarations on the way."""
+    looking for DOCTYPE/ENTITY declarations on the way; its bytes when `keep`. An entry
+    not kept that shows a sheet's MARKERS raises `oversized()`."""
     is_xml = (
         info.filename.endswith((".xml", ".rels", ".vml"))
         or "." not in info.filename.rsplit("/", 1)[-1]
     )
     seen = 0
     tail = b""
+    kept = []
     try:
         with archive.open(info) as entry:
             while True:
@@ -251,11 +266,14 @@ def _inflate_checked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                 seen += len(chunk)
                 if seen > info.file_size:
                     raise refuse_bomb()
-                if is_xml:
-                    window = tail + chunk
-                    if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                        raise refuse_unsafe_xml()
-                    tail = chunk[-16:]
+                window = tail + chunk
+                if is_xml and (b"<!DOCTYPE" in window or b"<!ENTITY" in window):
+                    raise refuse_unsafe_xml()
+                if not keep and oversized and any(marker in window for marker in MARKERS):
+                    raise oversized()
+                tail = chunk[-16:]
+                if keep:
+                    kept.append(chunk)
     except SheetRefused:
         raise
     except (
@@ -269,6 +287,7 @@ def _inflate_checked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise refuse_corrupt() from exc
     if seen != info.file_size:
         raise refuse_corrupt()
+    return b"".join(kept) if keep else None
 
 
 def _workbook_tables(payload: bytes) -> Iterator[Table]:
@@ -334,12 +353,15 @@ def decode_text(payload: bytes) -> str:
 
 
 def _lines(text: str) -> Iterator[str]:
-    start, length = 0, len(text)
+    """The text's lines, none longer than MAX_LINE_CHARS: the csv module builds a line's
+    whole list of cells before anyone can count them."""
+    start, length, number = 0, len(text), 0
     while start < length:
         end = text.find("\n", start)
-        if end < 0:
-            yield text[start:]
-            return
+        end = length - 1 if end < 0 else end
+        number += 1
+        if end + 1 - start > MAX_LINE_CHARS:
+            raise refuse_long_line(number)
         yield text[start : end + 1]
         start = end + 1
 
@@ -371,8 +393,13 @@ def _csv_rows(payload: bytes) -> Iterator[tuple[int, list]]:
         text = text.replace("\r", "\n")
     delimiter = _choose_delimiter(text)
     reader = csv.reader(_lines(text), delimiter=delimiter)
+    limits = Limits.from_settings()
+    widest = 0
     try:
-        yield from enumerate(reader, start=1)
+        for number, cells in enumerate(reader, start=1):
+            widest = max(widest, len(cells))
+            limits.check_extent(number, widest)
+            yield number, cells
     except csv.Error as exc:
         raise refuse_corrupt() from exc
 
@@ -390,6 +417,8 @@ class _TableParser(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
         self._tables = 0
+        self._limits = Limits.from_settings()
+        self._widest = 0
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
@@ -408,9 +437,12 @@ class _TableParser(HTMLParser):
             self._row.append("".join(self._cell).strip())
             self._row.extend([""] * (self._span - 1))
             self._cell = None
+            self._widest = max(self._widest, len(self._row))
+            self._limits.check_extent(len(self.rows) + 1, self._widest)
         elif tag == "tr" and self._row is not None:
             self.rows.append(self._row)
             self._row = None
+            self._limits.check_extent(len(self.rows), self._widest)
         elif tag == "table":
             self._tables = max(0, self._tables - 1)
 

@@ -12,17 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules
+from ..importer import read_sheet
+from ..importer.sources import load_bytes, max_upload_bytes
 from ..models import AccessLog, AgencyReport, OutboxMessage, Recipient, Upload
 from .bulk import copy_insert
 
 
-def create_upload(*, user, filename: str, data: bytes) -> Upload:
-    """Read a sheet and store it with its rows as a previewed upload.
+def create_upload(*, user, filename: str, data) -> Upload:
+    """Read a sheet (bytes, a path or an open file such as an uploaded file) and store it
+    with its rows as a previewed upload.
 
     SheetRefused from the importer propagates, and then nothing at all is stored.
     """
-    from ..importer import read_sheet
-
+    data = load_bytes(data, max_upload_bytes(None))
     report = read_sheet(data, filename)
     sha256 = hashlib.sha256(data).hexdigest()
     upload = Upload(
