@@ -13,4 +13,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("settings/", views.preferences, name="preferences"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
 ]

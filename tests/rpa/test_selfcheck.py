@@ -8,17 +8,9 @@ from django.utils import timezone
 
 from rpa import services
 from rpa.models import OutboxMessage, SelfCheck
-from tests.rpa.factories import quarantine_row, sheet, upload_sheet
+from tests.rpa.factories import quarantine_row, quarantined
 
 pytestmark = pytest.mark.django_db
-
-
-def quarantined(user, rows):
-    upload = upload_sheet(user, sheet(rows))
-    services.confirm_send(upload=upload, user=user)
-    # The quarantine text counts as gone once the gateway took it.
-    upload.messages.update(status="sent")
-    return upload
 
 
 def today():
@@ -143,6 +135,7 @@ def test_agency_report_has_configured_columns(health_user, templates):
 
     from rpa.models import ReportColumn
 
+    ReportColumn.objects.all().delete()
     ReportColumn.objects.create(position=1, field="phone", header="연락처")
     ReportColumn.objects.create(position=2, field="name", header="성명")
     d = today()
