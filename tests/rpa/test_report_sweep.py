@@ -2,6 +2,7 @@
 
 import datetime
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def reports_folder() -> Path:
 def unwritable_reports():
     """The reports folder is a file: writing any report fails, as a full or broken disk would."""
     folder = reports_folder()
-    backup = folder.with_name("reports-moved")
+    backup = folder.with_name(f"reports-{uuid.uuid4().hex}")
     if folder.exists():
         folder.rename(backup)
     folder.parent.mkdir(parents=True, exist_ok=True)
