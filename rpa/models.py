@@ -139,6 +139,8 @@ class SenderNumber(models.Model):
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("sender number")
+        verbose_name_plural = _("sender numbers")
 
     def __str__(self) -> str:
         return f"{self.number} {self.label}".strip()
@@ -160,6 +162,8 @@ class MessageTemplate(models.Model):
 
     class Meta:
         ordering = ["kind"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -392,6 +396,8 @@ class CallLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=["called", "reached", "not_reached"]),
