@@ -107,3 +107,31 @@ def test_a_past_day_can_be_read_and_a_bad_day_is_refused_in_one_sentence(
     refused = client.get(reverse("rpa:self_checks"), {"day": "어제"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 400
     assert "YYYY-MM-DD" in refused.content.decode()
+
+
+def test_the_answers_page_reads_the_same_number_of_times_for_3_or_15_residents(
+    client_for, health_user, templates
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    d = today()
+    client = client_for(health_user)
+    counts = []
+    for size, offset in ((3, 100), (15, 200)):
+        upload = quarantined(
+            health_user,
+            [
+                quarantine_row(offset + i, start=d, end=d + datetime.timedelta(days=3))
+                for i in range(size)
+            ],
+        )
+        for recipient in upload.recipients.all()[: size - 1]:
+            services.submit_selfcheck(
+                recipient=recipient, temperature=Decimal("37.8"), symptoms=[], day=d
+            )
+        client.get(reverse("rpa:self_checks"))  # sessions and caches warm
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("rpa:self_checks")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
