@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.roles import is_health_team
 from accounts.selectors import mask_phone
 
-from . import health, selectors, services
+from . import selectors, selfcheck_selectors, services
 from .forms import parse_day
 from .importer import SheetRefused
 from .models import AccessLog, MessageKind, OutboxMessage, Recipient, Upload
@@ -310,7 +310,7 @@ def selfchecks(request):
         day = parse_day(request.query_params.get("day"), default=timezone.localdate())
     except ValueError as problem:
         return Response({"detail": str(problem)}, status=400)
-    answers = health.answers_of_day(day, with_charts=False)
+    answers = selfcheck_selectors.answers_of_day(day, with_charts=False)
     services.record_access(
         user=request.user, action=AccessLog.Action.API, what=f"self-checks {day}"
     )

@@ -17,7 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.roles import is_health_team
 
-from . import health, selectors, services
+from . import selectors, selfcheck_selectors, services
 from .forms import CallForm, SelfCheckForm, UploadForm, parse_day
 from .importer import SheetRefused
 from .models import AccessLog, AgencyReport, Recipient, Upload
@@ -246,7 +246,7 @@ def self_checks(request):
     day, refusal = _day_or_400(request)
     if refusal:
         return refusal
-    answers = health.answers_of_day(day)
+    answers = selfcheck_selectors.answers_of_day(day)
     services.record_access(
         user=request.user, action=AccessLog.Action.VIEW, what=f"self-checks {day}"
     )
@@ -263,7 +263,7 @@ def call_list(request):
     day, refusal = _day_or_400(request)
     if refusal:
         return refusal
-    people = health.call_list(day)
+    people = selfcheck_selectors.call_list(day)
     services.record_access(user=request.user, action=AccessLog.Action.VIEW, what=f"call list {day}")
     return render(
         request,
@@ -272,8 +272,8 @@ def call_list(request):
             "people": people,
             "day": day,
             "form": CallForm(),
-            "reminder_times": health.reminder_times(),
-            "reminders_done": health.reminders_done(day),
+            "reminder_times": selfcheck_selectors.reminder_times(),
+            "reminders_done": selfcheck_selectors.reminders_done(day),
         },
     )
 

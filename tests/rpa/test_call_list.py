@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from rpa import health, services
+from rpa import selfcheck_selectors, services
 from rpa.models import AccessLog, CallLog
 from tests.rpa.factories import quarantine_row, quarantined
 
@@ -99,8 +99,8 @@ def test_the_reminder_times_are_read_from_the_admins_jobs(db):
         minute="30", hour="16", timezone="Asia/Seoul"
     )
     job.save()
-    assert health.reminder_times() == ["10:00", "16:30"]
+    assert selfcheck_selectors.reminder_times() == ["10:00", "16:30"]
     noon = timezone.make_aware(datetime.datetime.combine(today(), datetime.time(12, 0)))
     evening = noon.replace(hour=17)
-    assert not health.reminders_done(today(), now=noon)
-    assert health.reminders_done(today(), now=evening)
+    assert not selfcheck_selectors.reminders_done(today(), now=noon)
+    assert selfcheck_selectors.reminders_done(today(), now=evening)
