@@ -47,7 +47,7 @@ run: setup
 	  $(BIN)/python manage.py sms_gateway_sim --port 8025 --record var/sms-sent.jsonl & \
 	fi; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY) & \
-	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
+	$(BIN)/celery -A config beat --loglevel=INFO --scheduler=config.beat:DefaultsDatabaseScheduler & \
 	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) & \
 	wait
 

@@ -124,6 +124,12 @@ def subscribe(*, user: User, endpoint: str, p256dh: str, auth: str) -> PushSubsc
     return subscription
 
 
+def unsubscribe(*, user: User, endpoint: str) -> int:
+    """Forget this browser's subscription; only the person's own. Returns how many were removed."""
+    deleted, _rows = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return deleted
+
+
 def _session() -> requests.Session:
     # An allowed push service must not bounce the worker to another address by a redirect.
     session = requests.Session()

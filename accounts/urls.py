@@ -16,4 +16,5 @@ urlpatterns = [
     path("settings/tokens/", views.create_api_token, name="create_api_token"),
     path("settings/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
 ]

@@ -265,3 +265,14 @@ def push_subscribe(request):
     except push.InvalidSubscription as exc:
         return HttpResponseBadRequest(exc.message)
     return JsonResponse({"status": "subscribed"}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request):
+    try:
+        endpoint = json.loads(request.body)["endpoint"]
+    except (ValueError, KeyError, TypeError):
+        return HttpResponseBadRequest(_("Send the browser's push subscription as JSON."))
+    push.unsubscribe(user=request.user, endpoint=str(endpoint))
+    return JsonResponse({"status": "unsubscribed"})

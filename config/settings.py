@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_celery_beat",
     "accounts",
     "approvals",
     "smartcenters",
@@ -303,6 +304,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Beat reads its jobs from the database (editable in the admin, picked up without a restart);
+# CELERY_BEAT_SCHEDULE below holds the defaults it creates when a job is missing (config.beat).
+CELERY_BEAT_SCHEDULER = env_str("CELERY_BEAT_SCHEDULER", "config.beat:DefaultsDatabaseScheduler")
 CELERY_BEAT_SCHEDULE = {
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -405,6 +409,10 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "rpa-sweep-outbox": {"task": "rpa.tasks.sweep_outbox", "schedule": 30.0},
         "rpa-pull-delivery-reports": {"task": "rpa.tasks.pull_delivery_reports", "schedule": 15.0},
+        "rpa-sweep-pending-reports": {
+            "task": "rpa.tasks.sweep_pending_reports",
+            "schedule": 60.0,
+        },
         "rpa-purge-expired": {
             "task": "rpa.tasks.purge_expired",
             "schedule": crontab(minute=40, hour=3),

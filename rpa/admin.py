@@ -1,4 +1,4 @@
-"""Admin of the rpa app: templates with their byte preview, sender numbers, report columns, logs."""
+"""Admin of the rpa app: templates, sender numbers, report columns, thresholds, calls, logs."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     AccessLog,
     AgencyReport,
+    CallLog,
+    HealthSettings,
     MessageTemplate,
     ReportColumn,
     SenderNumber,
@@ -55,7 +57,15 @@ class UploadAdmin(admin.ModelAdmin):
 @admin.register(AgencyReport)
 class AgencyReportAdmin(admin.ModelAdmin):
     list_display = ["day", "status", "rows", "requested_by", "created_at"]
-    readonly_fields = ["day", "status", "rows", "requested_by", "created_at", "finished_at"]
+    readonly_fields = [
+        "day",
+        "status",
+        "rows",
+        "failure_reason",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
     exclude = ["file"]
 
     def has_add_permission(self, request):
@@ -75,4 +85,30 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HealthSettings)
+class HealthSettingsAdmin(admin.ModelAdmin):
+    """One row: the health lead edits the thresholds, nobody adds a second or deletes it."""
+
+    list_display = ["__str__", "fever_from", "flag_any_symptom"]
+
+    def has_add_permission(self, request):
+        return not HealthSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CallLog)
+class CallLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "day", "recipient", "outcome", "called_by"]
+    list_filter = ["outcome", "day"]
+    readonly_fields = ["at", "day", "recipient", "outcome", "note", "called_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
-"""API of the rpa app for the health team: upload a sheet, send it, watch it, stop, resend."""
+"""API of the rpa app for the health team: sheets, sending, and the day's self-check answers."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -12,7 +13,8 @@ from rest_framework.response import Response
 from accounts.roles import is_health_team
 from accounts.selectors import mask_phone
 
-from . import selectors, services
+from . import selectors, selfcheck_selectors, services
+from .forms import parse_day
 from .importer import SheetRefused
 from .models import AccessLog, MessageKind, OutboxMessage, Recipient, Upload
 from .upload_handlers import receives_case_sheets
@@ -275,3 +277,46 @@ class UploadMessages(generics.ListAPIView):
 
 
 upload_messages = UploadMessages.as_view()
+
+
+class SelfCheckSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="check.pk")
+    day = serializers.DateField(source="check.day")
+    name = serializers.CharField(source="masked_name", help_text=gettext_lazy("Masked: 홍*동."))
+    temperature = serializers.DecimalField(
+        source="check.temperature", max_digits=3, decimal_places=1
+    )
+    symptoms = serializers.ListField(source="check.symptoms", child=serializers.CharField())
+    flagged = serializers.BooleanField(
+        help_text=gettext_lazy("A fever or a symptom, by the thresholds set in the admin.")
+    )
+    submitted_at = serializers.DateTimeField(source="check.submitted_at")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "day",
+            {"type": "string", "format": "date"},
+            description=gettext_lazy("The day of the answers, YYYY-MM-DD; today when absent."),
+        )
+    ],
+    responses={
+        200: SelfCheckSerializer(many=True),
+        400: _error(gettext_lazy("The day is not a date.")),
+        403: FORBIDDEN,
+    },
+)
+@api_view(["GET"])
+@permission_classes(HEALTH)
+def selfchecks(request):
+    """The day's self-check answers, flagged ones first (hottest first), then the rest."""
+    try:
+        day = parse_day(request.query_params.get("day"), default=timezone.localdate())
+    except ValueError as problem:
+        return Response({"detail": str(problem)}, status=400)
+    answers = selfcheck_selectors.answers_of_day(day, with_charts=False)
+    services.record_access(
+        user=request.user, action=AccessLog.Action.API, what=f"self-checks {day}"
+    )
+    return Response(SelfCheckSerializer([*answers.flagged, *answers.others], many=True).data)

@@ -1,9 +1,12 @@
-"""Forms of the rpa pages: the sheet upload and the resident's self-check."""
+"""Forms of the rpa pages: the sheet upload, the resident's self-check, a call, a day."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import CallLog
 
 SYMPTOMS = [
     ("fever", _("Fever or chills")),
@@ -50,3 +53,20 @@ class SelfCheckForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class CallForm(forms.Form):
+    """A call to a resident who has not answered: its outcome and a short note."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallLog.Outcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+def parse_day(value: str | None, *, default: datetime.date) -> datetime.date:
+    """`?day=YYYY-MM-DD`, the default when absent; ValueError with one sentence when unreadable."""
+    if not value:
+        return default
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("Give the day as YYYY-MM-DD, for example 2026-03-02.")) from None

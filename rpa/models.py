@@ -1,6 +1,7 @@
 """Case sheets, their residents, message templates, the SMS outbox and the access record."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -138,6 +139,8 @@ class SenderNumber(models.Model):
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("sender number")
+        verbose_name_plural = _("sender numbers")
 
     def __str__(self) -> str:
         return f"{self.number} {self.label}".strip()
@@ -159,6 +162,8 @@ class MessageTemplate(models.Model):
 
     class Meta:
         ordering = ["kind"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -324,14 +329,85 @@ class AgencyReport(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
     rows = models.PositiveIntegerField(default=0)
+    # Why the last attempt failed, in one sentence for the team (no personal data).
+    failure_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.day} {self.status}"
+
+
+class HealthSettings(models.Model):
+    """What makes a self-check stand out (이상 소견): one row, edited by the health lead."""
+
+    fever_from = models.DecimalField(
+        _("fever from (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("37.5"),
+        help_text=_("A temperature at or above this is flagged."),
+    )
+    flag_any_symptom = models.BooleanField(
+        _("flag any symptom"),
+        default=True,
+        help_text=_("An answer with at least one symptom is flagged, whatever the temperature."),
+    )
+
+    class Meta:
+        verbose_name = _("self-check thresholds")
+        verbose_name_plural = _("self-check thresholds")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="rpa_health_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(fever_from__gte=35) & Q(fever_from__lte=42),
+                name="rpa_health_settings_fever_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Self-check thresholds"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+
+class CallLog(models.Model):
+    """A call to a resident who had not sent the day's self-check (미응답자 전화 확인)."""
+
+    class Outcome(models.TextChoices):
+        CALLED = "called", _("Called")
+        REACHED = "reached", _("Reached")
+        NOT_REACHED = "not_reached", _("Not reached")
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="calls")
+    day = models.DateField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["called", "reached", "not_reached"]),
+                name="rpa_call_outcome_known",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "recipient"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.recipient_id} {self.outcome}"
 
 
 class AccessLog(models.Model):

@@ -119,3 +119,8 @@ def neutralise_cell(value: object) -> object:
 def retry_delay(attempts: int, base: int) -> int:
     """Seconds before the next try after a temporary failure: doubling, capped at ten minutes."""
     return min(base * 2 ** max(attempts - 1, 0), 600)
+
+
+def resident_key(*, name: str, phone: str) -> str:
+    """One resident across days and sheets: the same name and phone, whatever they were sent."""
+    return person_key(name=name, phone=phone, kind="", test_date=None, start=None)

@@ -54,6 +54,14 @@ def build_agency_report(report_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def sweep_pending_reports() -> None:
+    """Reports left pending (the broker was down at the request) are built here."""
+    count = services.sweep_pending_reports(now=timezone.now())
+    if count:
+        logger.info("agency reports settled by the sweep: %s", count)
+
+
+@shared_task(ignore_result=True)
 def purge_expired() -> None:
     purged = services.purge_expired()
     logger.info("uploads purged: %s", purged)

@@ -15,6 +15,10 @@ urlpatterns = [
     path("reports/", views.request_report, name="request_report"),
     path("reports/today/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.download_report, name="download_report"),
+    path("reports/<int:pk>/retry/", views.retry_report, name="retry_report"),
+    path("self-checks/", views.self_checks, name="self_checks"),
+    path("self-checks/calls/", views.call_list, name="call_list"),
+    path("self-checks/calls/<int:recipient_id>/", views.record_call, name="record_call"),
     path("self-checks/missing/", views.missing_checks, name="missing_checks"),
 ]
 
@@ -25,6 +29,7 @@ api_urlpatterns = [
     path("rpa/uploads/<int:pk>/stop/", api.upload_stop, name="stop"),
     path("rpa/uploads/<int:pk>/resend-failed/", api.upload_resend_failed, name="resend_failed"),
     path("rpa/uploads/<int:pk>/messages/", api.upload_messages, name="messages"),
+    path("rpa/selfchecks/", api.selfchecks, name="selfchecks"),
 ]
 
 root_urlpatterns = [

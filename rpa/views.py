@@ -1,4 +1,4 @@
-"""Pages of the rpa app: today's uploads, preview, progress, self-check, missing checks."""
+"""Pages of the rpa app: uploads, preview, progress, self-check, the health team's answers."""
 
 import contextlib
 from functools import wraps
@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -17,10 +18,11 @@ from django.views.decorators.http import require_POST
 from accounts import rate_limits
 from accounts.roles import is_health_team
 
-from . import selectors, services
-from .forms import SelfCheckForm, UploadForm
+from . import selectors, selfcheck_selectors, services
+from .forms import CallForm, SelfCheckForm, UploadForm, parse_day
 from .importer import SheetRefused
-from .models import AccessLog, AgencyReport, Upload
+from .models import AccessLog, AgencyReport, Recipient, Upload
+from .readiness import sender_problem
 from .upload_handlers import receives_case_sheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +65,13 @@ def uploads(request):
     return render(
         request,
         "rpa/uploads.html",
-        {"form": form, "uploads": items, "today": today, **_reports_context(today)},
+        {
+            "form": form,
+            "uploads": items,
+            "today": today,
+            "sender_problem": sender_problem(),
+            **_reports_context(today),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -195,6 +203,17 @@ def request_report(request):
     return redirect("rpa:uploads")
 
 
+@require_POST
+@health_team_required
+def retry_report(request, pk: int):
+    report = get_object_or_404(AgencyReport, pk=pk)
+    services.retry_agency_report(report=report)
+    messages.success(
+        request, _("The agency report is being prepared again; its link appears here when ready.")
+    )
+    return redirect("rpa:uploads")
+
+
 @health_team_required
 def download_report(request, pk: int):
     report = get_object_or_404(AgencyReport, pk=pk, status=AgencyReport.Status.READY)
@@ -219,6 +238,73 @@ def missing_checks(request):
         user=request.user, action=AccessLog.Action.VIEW, what=f"missing self-checks {today}"
     )
     return render(request, "rpa/missing_checks.html", {"people": people, "today": today})
+
+
+def _day_or_400(request):
+    try:
+        return parse_day(request.GET.get("day"), default=timezone.localdate()), None
+    except ValueError as problem:
+        return None, HttpResponseBadRequest(str(problem))
+
+
+@health_team_required
+def self_checks(request):
+    """The day's answers, flagged first, then the rest, then who has not answered."""
+    day, refusal = _day_or_400(request)
+    if refusal:
+        return refusal
+    answers = selfcheck_selectors.answers_of_day(day)
+    services.record_access(
+        user=request.user, action=AccessLog.Action.VIEW, what=f"self-checks {day}"
+    )
+    return render(
+        request,
+        "rpa/self_checks.html",
+        {"answers": answers, "day": day, "limits": services.thresholds()},
+    )
+
+
+@health_team_required
+def call_list(request):
+    """Who still has not answered after the day's reminders, with the phone to call."""
+    day, refusal = _day_or_400(request)
+    if refusal:
+        return refusal
+    people = selfcheck_selectors.call_list(day)
+    services.record_access(user=request.user, action=AccessLog.Action.VIEW, what=f"call list {day}")
+    return render(
+        request,
+        "rpa/call_list.html",
+        {
+            "people": people,
+            "day": day,
+            "form": CallForm(),
+            "reminder_times": selfcheck_selectors.reminder_times(),
+            "reminders_done": selfcheck_selectors.reminders_done(day),
+        },
+    )
+
+
+@require_POST
+@health_team_required
+def record_call(request, recipient_id: int):
+    recipient = get_object_or_404(Recipient, pk=recipient_id, status=Recipient.Status.VALID)
+    day, refusal = _day_or_400(request)
+    if refusal:
+        return refusal
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the resident was reached, then save the call."))
+    else:
+        services.record_call(
+            recipient=recipient,
+            day=day,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
+        messages.success(request, _("The call was recorded."))
+    return redirect(f"{reverse('rpa:call_list')}?day={day.isoformat()}")
 
 
 def _bad_link(request):

@@ -10,17 +10,25 @@
 
 Modules, each importing only those before it:
 - bulk: a whole sheet's rows inserted with COPY (recipients, outbox messages);
+- health: the thresholds, a flagged answer told to the team, calls to those who did not answer;
 - selfcheck: the signed self-check link, submitting a check, who has not checked in;
 - messages: a template rendered for one resident, with its length and channel;
 - uploads: a read sheet stored as an upload, the access log, the sheet export, retention;
 - sending: confirm, stop and resend, the outbox worker, reconciliation, delivery reports;
 - reminders: the self-check reminder texts, queued in the outbox;
-- reports: the agency report.
+- reports: the agency report, its retry and the sweep of reports left pending.
 """
 
+from .health import alert_health_team, is_flagged, record_call, thresholds
 from .messages import message_context, render_message
 from .reminders import send_selfcheck_reminders
-from .reports import DEFAULT_REPORT_COLUMNS, build_agency_report, request_agency_report
+from .reports import (
+    DEFAULT_REPORT_COLUMNS,
+    build_agency_report,
+    request_agency_report,
+    retry_agency_report,
+    sweep_pending_reports,
+)
 from .selfcheck import (
     SELFCHECK_SALT,
     SelfCheckAlreadySent,
@@ -55,23 +63,27 @@ __all__ = [
     "SELFCHECK_SALT",
     "SelfCheckAlreadySent",
     "SendRefused",
+    "alert_health_team",
     "broker_answers",
     "build_agency_report",
     "claim_outbox_batch",
     "confirm_send",
     "create_upload",
     "enqueue_sending",
+    "is_flagged",
     "message_context",
     "next_due_in",
     "pull_delivery_reports",
     "purge_expired",
     "quarantined_without_check",
     "recipient_for_token",
+    "record_call",
     "reconcile_uncertain",
     "record_access",
     "render_message",
     "request_agency_report",
     "resend_failed",
+    "retry_agency_report",
     "selfcheck_link",
     "selfcheck_token",
     "send_claimed",
@@ -80,4 +92,6 @@ __all__ = [
     "stop_sending",
     "submit_selfcheck",
     "sweep_outbox",
+    "sweep_pending_reports",
+    "thresholds",
 ]

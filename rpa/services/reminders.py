@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .. import rules
 from ..models import MessageKind, MessageTemplate, OutboxMessage
+from ..readiness import sender_problem
 from .messages import render_message
 from .selfcheck import quarantined_without_check
 from .sending import enqueue_sending
@@ -23,15 +24,16 @@ def send_selfcheck_reminders(*, day: datetime.date | None = None, slot: str = ""
     if template is None:
         logger.warning("no reminder template: self-check reminders not sent")
         return 0
+    if sender_problem([template]):
+        logger.warning("no sender number in use: self-check reminders not sent")
+        return 0
     now = timezone.now()
     messages = []
     for recipient in quarantined_without_check(day):
         text, _length, channel = render_message(template, recipient)
         if channel is None:
             continue
-        person = rules.person_key(
-            name=recipient.name, phone=recipient.phone, kind="", test_date=None, start=None
-        )
+        person = rules.resident_key(name=recipient.name, phone=recipient.phone)
         messages.append(
             OutboxMessage(
                 recipient=recipient,

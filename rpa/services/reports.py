@@ -10,47 +10,106 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules
+from ..defaults import REPORT_COLUMNS
 from ..models import AgencyReport, MessageKind, OutboxMessage, Recipient, ReportColumn, Upload
 
 logger = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
 
-DEFAULT_REPORT_COLUMNS = [
-    ("name", "성명"),
-    ("birth_date", "생년월일"),
-    ("phone", "연락처"),
-    ("test_date", "검사일"),
-    ("result", "검사결과"),
-    ("quarantine_start", "격리시작일"),
-    ("quarantine_end", "격리해제일"),
-    ("message_status", "문자발송"),
-]
+DEFAULT_REPORT_COLUMNS = REPORT_COLUMNS
 
 
 def request_agency_report(*, user, day: datetime.date) -> AgencyReport:
-    """Queue the agency's xlsx for a day; a worker builds it."""
-    from ..tasks import build_agency_report as build_task
-
+    """Queue the agency's xlsx for a day; a worker builds it (the sweep, if the broker is down)."""
     report = AgencyReport.objects.create(day=day, requested_by=user)
-
-    def enqueue():
-        try:
-            build_task.apply_async(args=[report.pk], retry=False)
-        except Exception:
-            logger.warning("agency report %s left for the sweep: broker unavailable", report.pk)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: _enqueue(report.pk))
     return report
 
 
-def build_agency_report(report_id: int) -> None:
-    """Write the day's valid cases in the configured columns; idempotent per report."""
+def retry_agency_report(*, report: AgencyReport) -> AgencyReport:
+    """Prepare a failed report again; a report that is not failed is left as it is."""
+    with transaction.atomic():
+        updated = AgencyReport.objects.filter(
+            pk=report.pk, status=AgencyReport.Status.FAILED
+        ).update(status=AgencyReport.Status.PENDING, failure_reason="", finished_at=None)
+        if updated:
+            transaction.on_commit(lambda: _enqueue(report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def _enqueue(report_id: int) -> None:
+    from ..tasks import build_agency_report as build_task
+
+    try:
+        build_task.apply_async(args=[report_id], retry=False)
+    except Exception:
+        logger.warning("agency report %s left for the sweep: broker unavailable", report_id)
+
+
+# A report still pending after this was never picked up (the broker was down at the request,
+# or the worker died): the sweep builds it. After the longer wait it is given up on, with why.
+PENDING_SWEEP_AFTER = datetime.timedelta(seconds=60)
+PENDING_GIVE_UP_AFTER = datetime.timedelta(hours=1)
+
+
+def sweep_pending_reports(*, now: datetime.datetime) -> int:
+    """Build the reports left pending; returns how many were built or failed now."""
+    stale = AgencyReport.objects.filter(
+        status=AgencyReport.Status.PENDING, created_at__lte=now - PENDING_SWEEP_AFTER
+    ).order_by("created_at")
+    done = 0
+    for report_id, created_at in stale.values_list("pk", "created_at"):
+        if created_at <= now - PENDING_GIVE_UP_AFTER:
+            _fail(
+                report_id,
+                _("The report was not prepared within an hour; press Try again."),
+            )
+            done += 1
+        elif build_agency_report(report_id):
+            done += 1
+    return done
+
+
+def _fail(report_id: int, reason: str) -> None:
+    AgencyReport.objects.filter(pk=report_id, status=AgencyReport.Status.PENDING).update(
+        status=AgencyReport.Status.FAILED, failure_reason=reason[:255], finished_at=timezone.now()
+    )
+
+
+def build_agency_report(report_id: int) -> bool:
+    """Build one pending report once; returns whether this call settled it (ready or failed).
+
+    The row stays locked while it is written, so the sweep and a late task never build the same
+    report twice. Whatever goes wrong is kept on the report in one sentence, for its page.
+    """
+    try:
+        with transaction.atomic():
+            report = (
+                AgencyReport.objects.select_for_update(skip_locked=True)
+                .filter(pk=report_id, status=AgencyReport.Status.PENDING)
+                .first()
+            )
+            if report is None:
+                return False
+            _write_report(report)
+    except Exception as exc:  # noqa: BLE001  the team sees why; the log gets the kind only
+        logger.warning("agency report %s failed: %s", report_id, type(exc).__name__)
+        _fail(
+            report_id,
+            _(
+                "The report could not be written (%(error)s): press Try again, and tell an "
+                "administrator if it fails again."
+            )
+            % {"error": type(exc).__name__},
+        )
+    return True
+
+
+def _write_report(report: AgencyReport) -> None:
     from openpyxl import Workbook
 
-    report = AgencyReport.objects.filter(pk=report_id, status=AgencyReport.Status.PENDING).first()
-    if report is None:
-        return
     columns = list(ReportColumn.objects.values_list("field", "header")) or DEFAULT_REPORT_COLUMNS
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("report")

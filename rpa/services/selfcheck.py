@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .. import rules
 from ..models import MessageKind, OutboxMessage, Recipient, SelfCheck
+from . import health
 
 Status = OutboxMessage.Status
 SELFCHECK_SALT = "rpa.selfcheck"
@@ -57,12 +58,18 @@ def recipient_for_token(token: str, *, today: datetime.date | None = None) -> Re
 def submit_selfcheck(
     *, recipient: Recipient, temperature: Decimal, symptoms: list[str], day: datetime.date
 ) -> SelfCheck:
-    """Record today's self-check once; a second one the same day raises SelfCheckAlreadySent."""
+    """Record today's self-check once; a second one the same day raises SelfCheckAlreadySent.
+
+    A flagged answer (a fever, or a symptom) is told to the health team in the same commit.
+    """
     try:
         with transaction.atomic():
-            return SelfCheck.objects.create(
+            check = SelfCheck.objects.create(
                 recipient=recipient, day=day, temperature=temperature, symptoms=symptoms
             )
+            if health.is_flagged(check, health.thresholds()):
+                health.alert_health_team(check)
+            return check
     except IntegrityError:
         raise SelfCheckAlreadySent() from None
 
@@ -86,16 +93,14 @@ def quarantined_without_check(day: datetime.date) -> list[Recipient]:
         .order_by("-upload__created_at", "row")
     )
     checked = {
-        (rules.person_key(name=n, phone=p, kind="", test_date=None, start=None))
+        rules.resident_key(name=n, phone=p)
         for n, p in SelfCheck.objects.filter(day=day).values_list(
             "recipient__name", "recipient__phone"
         )
     }
     people: dict[str, Recipient] = {}
     for recipient in candidates:
-        key = rules.person_key(
-            name=recipient.name, phone=recipient.phone, kind="", test_date=None, start=None
-        )
+        key = rules.resident_key(name=recipient.name, phone=recipient.phone)
         if key in checked or key in people:
             continue
         people[key] = recipient

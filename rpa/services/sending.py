@@ -14,6 +14,7 @@ from psycopg2.extras import execute_values
 
 from .. import gateway, rules
 from ..models import GatewayCursor, MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
+from ..readiness import sender_problem
 from .bulk import copy_insert
 from .messages import render_message
 from .uploads import _mark_already_messaged
@@ -63,6 +64,9 @@ def confirm_send(*, upload: Upload, user) -> int:
                 _("There is no message template for %(kind)s: an administrator must add one first.")
                 % {"kind": MessageKind(missing[0]).label}
             )
+        problem = sender_problem(templates.values())
+        if problem:
+            raise SendRefused(problem)
         now = timezone.now()
         prefix = f"{upload.day.isoformat()}|"
         too_long_reason = _("The message is longer than 2,000 bytes.")

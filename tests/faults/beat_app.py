@@ -13,6 +13,9 @@ from config.celery import app
 
 ENTRIES = ("rpa-sweep-outbox", "rpa-pull-delivery-reports")
 
+# The short-interval entries themselves, not the database's jobs (config.beat) that the
+# project's beat reads: a test's beat must not depend on rows a transactional test flushed.
+app.conf.beat_scheduler = "celery.beat:PersistentScheduler"
 app.conf.beat_schedule = {
     name: {
         **settings.CELERY_BEAT_SCHEDULE[name],

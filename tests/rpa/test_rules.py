@@ -62,7 +62,7 @@ def test_plain_cells_are_kept():
 def test_template_with_unknown_placeholder_is_refused_on_save():
     with pytest.raises(ValidationError):
         MessageTemplate.objects.create(kind="negative", text="{name} {주소}")
-    assert not MessageTemplate.objects.exists()
+    assert not MessageTemplate.objects.filter(text="{name} {주소}").exists()
 
 
 @pytest.mark.django_db

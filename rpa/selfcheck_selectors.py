@@ -1,0 +1,151 @@
+"""What the health team reads about self-checks: the day's answers, histories, the call list."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from accounts.selectors import mask_phone
+
+from . import rules, selfcheck_rules
+from .models import CallLog, MessageKind, OutboxMessage, Recipient, SelfCheck
+from .services import is_flagged, quarantined_without_check, thresholds
+
+REMINDER_TASK = "rpa.tasks.send_selfcheck_reminders"
+
+
+@dataclass
+class Answer:
+    check: SelfCheck
+    masked_name: str
+    flagged: bool
+    chart: selfcheck_rules.Chart | None = None
+
+
+@dataclass
+class Missing:
+    recipient: Recipient
+    masked_name: str
+    masked_phone: str
+    missed_day_before: bool
+    last_call: CallLog | None = None
+
+
+@dataclass
+class DayAnswers:
+    day: datetime.date
+    flagged: list[Answer] = field(default_factory=list)
+    others: list[Answer] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+
+
+def _key(recipient: Recipient) -> str:
+    return rules.resident_key(name=recipient.name, phone=recipient.phone)
+
+
+def answers_of_day(day: datetime.date, *, with_charts: bool = True) -> DayAnswers:
+    """The day's answers, flagged ones first (hottest first), then the rest, then who is missing."""
+    limits = thresholds()
+    checks = list(
+        SelfCheck.objects.filter(day=day)
+        .select_related("recipient")
+        .order_by("-temperature", "submitted_at")
+    )
+    history = _histories([c.recipient for c in checks]) if with_charts else {}
+    result = DayAnswers(day=day)
+    for check in checks:
+        recipient = check.recipient
+        answer = Answer(
+            check=check,
+            masked_name=selfcheck_rules.mask_name(recipient.name),
+            flagged=is_flagged(check, limits),
+        )
+        if with_charts:
+            answer.chart = selfcheck_rules.temperature_chart(
+                [(c.day, c.temperature, is_flagged(c, limits)) for c in history[_key(recipient)]],
+                start=recipient.quarantine_start or day,
+                end=recipient.quarantine_end or day,
+                fever_from=limits.fever_from,
+            )
+        (result.flagged if answer.flagged else result.others).append(answer)
+    result.missing = missing_of_day(day)
+    return result
+
+
+def _histories(recipients: list[Recipient]) -> dict[str, list[SelfCheck]]:
+    """Every check of these residents, by resident (one person may be on several sheets)."""
+    keys = {_key(r) for r in recipients}
+    found: dict[str, list[SelfCheck]] = {key: [] for key in keys}
+    phones = {r.phone for r in recipients}
+    for check in SelfCheck.objects.filter(recipient__phone__in=phones).select_related("recipient"):
+        key = _key(check.recipient)
+        if key in found:
+            found[key].append(check)
+    return found
+
+
+def missing_of_day(day: datetime.date) -> list[Missing]:
+    """Residents in quarantine without the day's check; those who missed the day before too first."""
+    people = quarantined_without_check(day)
+    before = day - datetime.timedelta(days=1)
+    checked_before = {
+        rules.resident_key(name=n, phone=p)
+        for n, p in SelfCheck.objects.filter(day=before).values_list(
+            "recipient__name", "recipient__phone"
+        )
+    }
+    missing = [
+        Missing(
+            recipient=person,
+            masked_name=selfcheck_rules.mask_name(person.name),
+            masked_phone=mask_phone(person.phone),
+            missed_day_before=bool(
+                person.quarantine_start
+                and person.quarantine_start <= before
+                and _key(person) not in checked_before
+            ),
+        )
+        for person in people
+    ]
+    missing.sort(key=lambda m: not m.missed_day_before)
+    return missing
+
+
+def call_list(day: datetime.date) -> list[Missing]:
+    """Who was reminded on `day` and still has not answered, with the day's last call to them."""
+    reminded = {
+        rules.resident_key(name=n, phone=p)
+        for n, p in OutboxMessage.objects.filter(
+            kind=MessageKind.REMINDER, dedupe_key__startswith=f"reminder|{day.isoformat()}|"
+        ).values_list("recipient__name", "recipient__phone")
+    }
+    people = [m for m in missing_of_day(day) if _key(m.recipient) in reminded]
+    calls: dict[str, CallLog] = {}
+    for call in CallLog.objects.filter(day=day).select_related("recipient", "called_by"):
+        calls.setdefault(_key(call.recipient), call)  # newest first (the model's ordering)
+    for person in people:
+        person.last_call = calls.get(_key(person.recipient))
+    return people
+
+
+def reminder_times() -> list[str]:
+    """The day's reminder times as the admin has them (enabled daily crontab jobs), as HH:MM."""
+    times = []
+    jobs = PeriodicTask.objects.filter(
+        task=REMINDER_TASK, enabled=True, crontab__isnull=False
+    ).select_related("crontab")
+    for job in jobs:
+        hour, minute = job.crontab.hour, job.crontab.minute
+        if hour.isdigit() and minute.isdigit():
+            times.append(f"{int(hour):02d}:{int(minute):02d}")
+    return sorted(times)
+
+
+def reminders_done(day: datetime.date, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the day's last reminder time has passed (always, for a day gone by)."""
+    now = timezone.localtime(now)
+    if day < now.date():
+        return True
+    times = reminder_times()
+    return bool(times) and day == now.date() and now.strftime("%H:%M") >= times[-1]
