@@ -355,7 +355,7 @@ def test_rpa_uploads_list(health_user, client_for, rpa_ready):
             i = next(counter)
             upload_sheet(health_user, results_sheet(3, start=i * 10), name=f"명단{i}.csv")
 
-    assert_flat(client_for(health_user), "/rpa/", add, most=7)
+    assert_flat(client_for(health_user), "/rpa/", add, most=8)
 
 
 def test_rpa_upload_preview(health_user, client_for, rpa_ready):
