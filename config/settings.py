@@ -311,9 +311,21 @@ LOGGING = {
 # Case sheets (rpa importer): files over this size are refused before they are read.
 RPA_MAX_UPLOAD_BYTES = env_int("RPA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
-# Case sheets (rpa sending): the SMS gateway, private files, retention and the beat jobs.
+# Case sheets (rpa sending): the SMS provider, private files, retention and the beat jobs.
+# SMS_PROVIDER: simulator (the portal's own protocol, development only), sens (NAVER Cloud
+# SENS) or nhn (NHN Cloud Notification). Anything else refuses to start (rpa.apps).
+SMS_PROVIDER = env_str("SMS_PROVIDER", "simulator").strip().lower()
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025").rstrip("/")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 30)
+# SENS SMS API v2; the public-sector region is https://sens.apigw.gov-ntruss.com (docs/DEPLOY.md).
+SENS_API_URL = env_str("SENS_API_URL", "https://sens.apigw.ntruss.com").rstrip("/")
+SENS_SERVICE_ID = env_str("SENS_SERVICE_ID")
+SENS_ACCESS_KEY = env_str("SENS_ACCESS_KEY")
+SENS_SECRET_KEY = env_str("SENS_SECRET_KEY")
+# NHN Cloud Notification SMS API v3.0.
+NHN_SMS_API_URL = env_str("NHN_SMS_API_URL", "https://api-sms.cloud.toast.com").rstrip("/")
+NHN_SMS_APP_KEY = env_str("NHN_SMS_APP_KEY")
+NHN_SMS_SECRET_KEY = env_str("NHN_SMS_SECRET_KEY")
 RPA_PRIVATE_ROOT = Path(env_str("RPA_PRIVATE_ROOT", str(BASE_DIR / "var" / "rpa-private")))
 RPA_RETENTION_DAYS = env_int("RPA_RETENTION_DAYS", 30)
 RPA_SEND_BATCH_SIZE = env_int("RPA_SEND_BATCH_SIZE", 1000)
