@@ -129,6 +129,7 @@ def templates(db):
 # --- one simulator per provider ------------------------------------------------------------
 
 PROVIDER_NAMES = ("simulator", "sens", "nhn")
+# The caller number the factories' templates use, registered at every provider simulator.
 REGISTERED_SENDER = "0212345678"
 
 
