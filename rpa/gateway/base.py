@@ -57,6 +57,8 @@ class SendResult:
     # The request that carried it may have been taken, its answer was lost: ask, never resend.
     unknown: bool = False
     request_id: str = ""
+    # Its request got 429: nothing of it was taken; try again after this many seconds.
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +202,12 @@ def send_groups(groups: list[list[Outgoing]], send_one, *, parallel: int = 1) ->
             return send_one(group)
         except OutcomeUnknown as error:
             return [SendResult(m.client_id, False, reason=str(error), unknown=True) for m in group]
-        except (RateLimited, GatewayUnavailable) as error:
+        except RateLimited as error:
+            return [
+                SendResult(m.client_id, False, reason=str(error), retry_after=error.retry_after)
+                for m in group
+            ]
+        except GatewayUnavailable as error:
             return [
                 SendResult(m.client_id, False, reason=str(error), permanent=False) for m in group
             ]

@@ -300,11 +300,7 @@ def send_claimed(ids: list[int]) -> float | None:
         try:
             results = provider.send_batch(payload, batch_key=str(rows[0]["batch_key"] or ""))
         except gateway.RateLimited as limited:
-            OutboxMessage.objects.filter(pk__in=row_ids).update(
-                status=Status.QUEUED,
-                attempts=F("attempts") - 1,
-                next_attempt_at=timezone.now() + datetime.timedelta(seconds=limited.retry_after),
-            )
+            _back_to_queue(row_ids, limited.retry_after)
             _hold_back_stopped(row_ids)
             return limited.retry_after
         except gateway.GatewayUnavailable as error:
@@ -356,10 +352,13 @@ def _record_results(rows: list[dict], results: list[gateway.SendResult], *, lost
     failed: list[tuple[int, str]] = []
     temporary: list[dict] = []
     unanswered: list[int] = []
+    throttled: dict[int, float] = {}
     for row in rows:
         result = by_client.get(str(row["client_id"]))
         if result is None or result.unknown:
             unanswered.append(row["id"])
+        elif result.retry_after is not None:
+            throttled[row["id"]] = result.retry_after
         elif result.accepted:
             # Until the provider says otherwise, a message goes the way it was sent.
             via = OutboxMessage.Via.ALIMTALK if row["alimtalk_template"] else row["channel"]
@@ -394,6 +393,17 @@ def _record_results(rows: list[dict], results: list[gateway.SendResult], *, lost
         )
     for reason, group in _group_by(temporary, "reason").items():
         _retry_later(group, reason)
+    if throttled:
+        _back_to_queue(list(throttled), max(throttled.values()))
+
+
+def _back_to_queue(ids: list[int], wait: float) -> None:
+    """A 429: nothing was taken, so the attempt does not count; due again after `wait`."""
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=Status.QUEUED,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=wait),
+    )
 
 
 def _group_by(rows: list[dict], key: str) -> dict:
