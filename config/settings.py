@@ -326,6 +326,18 @@ SENS_SECRET_KEY = env_str("SENS_SECRET_KEY")
 NHN_SMS_API_URL = env_str("NHN_SMS_API_URL", "https://api-sms.cloud.toast.com").rstrip("/")
 NHN_SMS_APP_KEY = env_str("NHN_SMS_APP_KEY")
 NHN_SMS_SECRET_KEY = env_str("NHN_SMS_SECRET_KEY")
+# KakaoTalk 알림톡 with SMS failover, for templates that have an approved 알림톡 code; empty
+# keys send those templates as SMS/LMS. SENS: the Biz Message service and the channel id.
+SENS_ALIMTALK_SERVICE_ID = env_str("SENS_ALIMTALK_SERVICE_ID")
+SENS_KAKAO_CHANNEL_ID = env_str("SENS_KAKAO_CHANNEL_ID")
+# NHN Cloud KakaoTalk Bizmessage (알림톡 API v2.3): its own app key and secret, the channel's
+# sender key.
+NHN_ALIMTALK_API_URL = env_str(
+    "NHN_ALIMTALK_API_URL", "https://api-alimtalk.cloud.toast.com"
+).rstrip("/")
+NHN_ALIMTALK_APP_KEY = env_str("NHN_ALIMTALK_APP_KEY")
+NHN_ALIMTALK_SECRET_KEY = env_str("NHN_ALIMTALK_SECRET_KEY")
+NHN_ALIMTALK_SENDER_KEY = env_str("NHN_ALIMTALK_SENDER_KEY")
 RPA_PRIVATE_ROOT = Path(env_str("RPA_PRIVATE_ROOT", str(BASE_DIR / "var" / "rpa-private")))
 RPA_RETENTION_DAYS = env_int("RPA_RETENTION_DAYS", 30)
 RPA_SEND_BATCH_SIZE = env_int("RPA_SEND_BATCH_SIZE", 1000)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
+    FAILOVER,
     Found,
     GatewayUnavailable,
     OutcomeUnknown,
@@ -53,6 +54,7 @@ def provider() -> Provider:
 
 
 __all__ = [
+    "FAILOVER",
     "PROVIDERS",
     "Found",
     "GatewayUnavailable",

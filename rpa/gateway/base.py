@@ -59,6 +59,8 @@ class SendResult:
     request_id: str = ""
     # Its request got 429: nothing of it was taken; try again after this many seconds.
     retry_after: float | None = None
+    # "alimtalk" when it went as KakaoTalk 알림톡 (with SMS/LMS failover), else empty.
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,11 @@ class Pending:
     request_id: str = ""
     message_id: str = ""
     since: object = None  # datetime of the claim: where a time-window search starts
+    via: str = ""  # "alimtalk" when it was accepted as KakaoTalk 알림톡
+
+
+# A result's `via` when the provider sent the failover text: the message's own SMS or LMS.
+FAILOVER = "failover"
 
 
 @dataclass(frozen=True, slots=True)

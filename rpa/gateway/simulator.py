@@ -15,6 +15,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from . import simulator_alimtalk as alimtalk
 from . import simulator_providers as providers
 
 MAX_BATCH = 1000
@@ -33,8 +34,13 @@ class GatewayState:
         keys: dict | None = None,
         senders: frozenset[str] = frozenset(),
         drop_rate: float = 0.0,
+        kakao_miss_rate: float = 0.0,
     ):
         self.lock = threading.Lock()
+        # Share of phones that cannot take a KakaoTalk 알림톡 (they get the SMS failover).
+        self.kakao_miss_rate = kakao_miss_rate
+        self.sens_alimtalk: dict[str, dict] = {}
+        self.nhn_alimtalk: list[dict] = []
         self.provider = provider
         self.keys = keys or {}
         # Registered caller numbers (발신번호 사전등록); empty: any number is accepted.
@@ -174,6 +180,9 @@ class GatewayHandler(BaseHTTPRequestHandler):
                     float(settings.get("latency_ms", self.state.latency * 1000)) / 1000
                 )
                 self.state.drop_rate = float(settings.get("drop_rate", self.state.drop_rate))
+                self.state.kakao_miss_rate = float(
+                    settings.get("kakao_miss_rate", self.state.kakao_miss_rate)
+                )
             self._send_json(200, {"ok": True})
             return
         state = self.state
@@ -216,7 +225,8 @@ class GatewayHandler(BaseHTTPRequestHandler):
         state = self.state
         path = urlparse(self.path).path
         if state.provider == "sens":
-            if providers.sens_messages_path(state, path) != "":
+            target = providers.sens_messages_path(state, path)
+            if target is None or target[1] != "":
                 providers.sens_error(self, 404, "no such service")
                 return
             refusal = providers.sens_refusal(self, state)
@@ -228,7 +238,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             if route is None:
                 self._send_json(404, {"header": providers.nhn_header(False, -404, "not found")})
                 return
-            refusal = providers.nhn_refusal(self, state)
+            refusal = providers.nhn_refusal(self, state, route)
             if refusal:
                 self._send_json(401, {"header": refusal})
                 return
@@ -248,10 +258,13 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send_json(400, {"error": "invalid JSON"})
             return
         if state.provider == "sens":
-            answer = providers.sens_post(self, state, payload)
+            post = alimtalk.sens_post if target[0] == "alimtalk" else providers.sens_post
+            answer = post(self, state, payload)
             if answer is None:
                 return
             status = 202
+        elif route == "raw-messages":
+            answer, status = alimtalk.nhn_post(state, payload), 200
         else:
             answer, status = providers.nhn_post(state, route, payload), 200
         accepted = state.provider == "sens" or answer["header"]["isSuccessful"]
@@ -264,23 +277,29 @@ class GatewayHandler(BaseHTTPRequestHandler):
         state = self.state
         url = urlparse(self.path)
         if state.provider == "sens":
-            rest = providers.sens_messages_path(state, url.path)
-            if rest is None:
+            target = providers.sens_messages_path(state, url.path)
+            if target is None:
                 providers.sens_error(self, 404, "no such service")
                 return
             refusal = providers.sens_refusal(self, state)
             if refusal:
                 providers.sens_error(self, *refusal)
                 return
-            providers.sens_get(self, state, rest)
+            if target[0] == "alimtalk":
+                alimtalk.sens_get(self, state, target[1], parse_qs(url.query))
+            else:
+                providers.sens_get(self, state, target[1])
             return
         route = providers.nhn_route(state, url.path)
         if route is None:
             self._send_json(404, {"header": providers.nhn_header(False, -404, "not found")})
             return
-        refusal = providers.nhn_refusal(self, state)
+        refusal = providers.nhn_refusal(self, state, route)
         if refusal:
             self._send_json(401, {"header": refusal})
+            return
+        if route == "messages":
+            self._send_json(200, alimtalk.nhn_list(state, parse_qs(url.query)))
             return
         self._send_json(200, providers.nhn_list(state, route, parse_qs(url.query)))
 
@@ -329,6 +348,7 @@ def make_server(
     keys: dict | None = None,
     senders: frozenset[str] = frozenset(),
     drop_rate: float = 0.0,
+    kakao_miss_rate: float = 0.0,
 ) -> ThreadingHTTPServer:
     state = GatewayState(
         record,
@@ -340,6 +360,7 @@ def make_server(
         keys=keys,
         senders=senders,
         drop_rate=drop_rate,
+        kakao_miss_rate=kakao_miss_rate,
     )
     handler = type("BoundGatewayHandler", (GatewayHandler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)

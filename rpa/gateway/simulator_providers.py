@@ -62,12 +62,16 @@ def sens_error(handler, status: int, message: str) -> None:
     )
 
 
-def sens_messages_path(state, path: str) -> str | None:
-    """The rest of the path after the service's messages URI, or None for another service."""
-    prefix = f"/sms/v2/services/{state.keys['service_id']}/messages"
+def sens_messages_path(state, path: str) -> tuple[str, str] | None:
+    """("sms" or "alimtalk", the rest of the path after the service's messages URI), or None."""
     path = unquote(path)
-    if path == prefix or path.startswith(prefix + "/"):
-        return path[len(prefix) :]
+    for api, service in (
+        ("sms", state.keys["service_id"]),
+        ("alimtalk", state.keys.get("alimtalk_service_id", "")),
+    ):
+        prefix = f"/{api}/v2/services/{service}/messages"
+        if service and (path == prefix or path.startswith(prefix + "/")):
+            return api, path[len(prefix) :]
     return None
 
 
@@ -218,16 +222,23 @@ def nhn_header(ok: bool, code: int = 0, message: str = "SUCCESS") -> dict:
 
 
 def nhn_route(state, path: str) -> str | None:
-    """ "sms" or "mms" for this app key's sender paths, else None."""
+    """The route of this app key's paths: "sms", "mms", or 알림톡's "raw-messages" and
+    "messages" (its own app key); None for any other path."""
     prefix = f"/sms/v3.0/appKeys/{state.keys['app_key']}/sender/"
     path = unquote(path)
     if path in (prefix + "sms", prefix + "mms"):
         return path[len(prefix) :]
+    kakao = f"/alimtalk/v2.3/appkeys/{state.keys.get('alimtalk_app_key', '')}/"
+    if state.keys.get("alimtalk_app_key") and path in (kakao + "raw-messages", kakao + "messages"):
+        return path[len(kakao) :]
     return None
 
 
-def nhn_refusal(handler, state) -> dict | None:
-    if handler.headers.get("X-Secret-Key", "") != state.keys["secret"]:
+def nhn_refusal(handler, state, route: str) -> dict | None:
+    secret = state.keys["secret"]
+    if route in ("raw-messages", "messages"):
+        secret = state.keys.get("alimtalk_secret", "")
+    if handler.headers.get("X-Secret-Key", "") != secret:
         return nhn_header(False, -1, "Invalid secret key")
     return None
 

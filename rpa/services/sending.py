@@ -360,9 +360,10 @@ def _record_results(rows: list[dict], results: list[gateway.SendResult], *, lost
         elif result.retry_after is not None:
             throttled[row["id"]] = result.retry_after
         elif result.accepted:
-            # Until the provider says otherwise, a message goes the way it was sent.
-            via = OutboxMessage.Via.ALIMTALK if row["alimtalk_template"] else row["channel"]
-            accepted.append((row["id"], result.message_id, result.request_id, via))
+            # Until the provider's result says otherwise, it goes the way it was sent.
+            accepted.append(
+                (row["id"], result.message_id, result.request_id, result.via or row["channel"])
+            )
         elif result.permanent:
             failed.append((row["id"], (result.reason or result.code)[:255]))
         else:

@@ -23,7 +23,16 @@ from .sending import (
 
 logger = logging.getLogger(__name__)
 
-PENDING_FIELDS = ("id", "client_id", "to", "sender", "batch_key", "upload_id", "updated_at")
+PENDING_FIELDS = (
+    "id",
+    "client_id",
+    "to",
+    "sender",
+    "channel",
+    "batch_key",
+    "upload_id",
+    "updated_at",
+)
 
 
 def _pending(row: dict) -> gateway.Pending:
@@ -34,6 +43,7 @@ def _pending(row: dict) -> gateway.Pending:
         batch_key=str(row.get("batch_key") or ""),
         request_id=row.get("gateway_request_id", ""),
         message_id=row.get("gateway_message_id", ""),
+        via=row.get("sent_via", ""),
         # Untouched since the claim: the time the provider may have taken it.
         since=row["updated_at"],
     )
@@ -47,9 +57,7 @@ def _mark_sent(found: list[tuple[int, gateway.Found]]) -> None:
             cursor.cursor,
             """UPDATE rpa_outboxmessage o SET status = 'sent', sent_at = now(),
                updated_at = now(), gateway_message_id = v.mid, gateway_request_id = v.rid,
-               sent_via = CASE WHEN v.via <> '' THEN v.via
-                               WHEN o.alimtalk_template <> '' THEN 'alimtalk'
-                               ELSE o.channel END,
+               sent_via = CASE WHEN v.via IN ('', 'failover') THEN o.channel ELSE v.via END,
                failure_reason = ''
                FROM (VALUES %s) AS v(id, mid, rid, via) WHERE o.id = v.id""",
             [(pk, f.message_id, f.request_id, f.via) for pk, f in found],
@@ -196,7 +204,7 @@ def _ask_results(provider: gateway.Provider, limit: int = 1000) -> int:
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(status=Status.SENT, updated_at__lt=settled)
             .order_by("updated_at")
-            .values(*PENDING_FIELDS, "gateway_request_id", "gateway_message_id")[:limit]
+            .values(*PENDING_FIELDS, "gateway_request_id", "gateway_message_id", "sent_via")[:limit]
         )
         if not rows:
             return 0
@@ -210,7 +218,9 @@ def _ask_results(provider: gateway.Provider, limit: int = 1000) -> int:
             if result is None or result.status == "accepted":
                 continue
             fields = {"status": result.status, "updated_at": now}
-            if result.via:
+            if result.via == gateway.FAILOVER:
+                fields["sent_via"] = row["channel"]
+            elif result.via:
                 fields["sent_via"] = result.via
             if result.status == Status.DELIVERED:
                 fields["delivered_at"] = now

@@ -35,6 +35,11 @@ PROVIDER_KEYS = {
     "SENS_SECRET_KEY": "test-secret-key",
     "NHN_SMS_APP_KEY": "test-app-key",
     "NHN_SMS_SECRET_KEY": "test-nhn-secret",
+    "SENS_ALIMTALK_SERVICE_ID": "ncp:kkobizmsg:kr:000000000001:flexwork-test",
+    "SENS_KAKAO_CHANNEL_ID": "@flexwork-test",
+    "NHN_ALIMTALK_APP_KEY": "test-alimtalk-app-key",
+    "NHN_ALIMTALK_SECRET_KEY": "test-alimtalk-secret",
+    "NHN_ALIMTALK_SENDER_KEY": "test-kakao-sender-key",
 }
 os.environ.update(PROVIDER_KEYS)
 
@@ -136,7 +141,9 @@ REGISTERED_SENDER = "0212345678"
 def provider_settings(name: str, url: str) -> dict:
     """The settings (and environment of a worker) that send through `name` at `url`."""
     values = {"SMS_PROVIDER": name, **PROVIDER_KEYS}
-    values.update(SMS_GATEWAY_URL=url, SENS_API_URL=url, NHN_SMS_API_URL=url)
+    values.update(
+        SMS_GATEWAY_URL=url, SENS_API_URL=url, NHN_SMS_API_URL=url, NHN_ALIMTALK_API_URL=url
+    )
     return values
 
 
@@ -163,6 +170,7 @@ def through(provider_sim, settings):
     """This test sends through the parametrized provider's simulator, faults off."""
     for key, value in provider_settings(provider_sim.name, provider_sim.url).items():
         setattr(settings, key, value)
-    provider_sim.configure(fail_rate=0, busy_rate=0, rate_limit=0, latency_ms=0, drop_rate=0)
+    calm = {"fail_rate": 0, "busy_rate": 0, "rate_limit": 0, "latency_ms": 0, "drop_rate": 0}
+    provider_sim.configure(**calm, kakao_miss_rate=0)
     yield provider_sim
-    provider_sim.configure(fail_rate=0, busy_rate=0, rate_limit=0, latency_ms=0, drop_rate=0)
+    provider_sim.configure(**calm, kakao_miss_rate=0)

@@ -15,14 +15,24 @@ def provider_keys(provider: str) -> dict:
             "secret": settings.SENS_SECRET_KEY,
         }
         names = "SENS_SERVICE_ID, SENS_ACCESS_KEY and SENS_SECRET_KEY"
+        kakao = {
+            "alimtalk_service_id": settings.SENS_ALIMTALK_SERVICE_ID,
+            "channel_id": settings.SENS_KAKAO_CHANNEL_ID,
+        }
     elif provider == "nhn":
         keys = {"app_key": settings.NHN_SMS_APP_KEY, "secret": settings.NHN_SMS_SECRET_KEY}
         names = "NHN_SMS_APP_KEY and NHN_SMS_SECRET_KEY"
+        kakao = {
+            "alimtalk_app_key": settings.NHN_ALIMTALK_APP_KEY,
+            "alimtalk_secret": settings.NHN_ALIMTALK_SECRET_KEY,
+            "sender_key": settings.NHN_ALIMTALK_SENDER_KEY,
+        }
     else:
         return {}
     if not all(keys.values()):
         raise CommandError(f"Set {names}: the simulator checks requests against them.")
-    return keys
+    # 알림톡 is answered when its settings are there too.
+    return {**keys, **kakao}
 
 
 class Command(BaseCommand):
@@ -51,6 +61,12 @@ class Command(BaseCommand):
             default=0.0,
             help="share of send requests accepted whose answer is lost (the connection drops)",
         )
+        parser.add_argument(
+            "--kakao-miss-rate",
+            type=float,
+            default=0.0,
+            help="share of phones that cannot take a KakaoTalk 알림톡 (they get the SMS failover)",
+        )
         parser.add_argument("--latency-ms", type=int, default=0, help="delay of each send request")
         parser.add_argument(
             "--rate-limit", type=float, default=0.0, help="send requests a second before 429"
@@ -76,6 +92,7 @@ class Command(BaseCommand):
             keys=provider_keys(provider),
             senders=senders,
             drop_rate=options["drop_rate"],
+            kakao_miss_rate=options["kakao_miss_rate"],
         )
         self.stdout.write(
             f"SMS provider simulator ({provider}) on http://{options['host']}:{options['port']}/"
