@@ -201,7 +201,7 @@ def upload_create(request):
 @api_view(["GET"])
 @permission_classes(HEALTH)
 def upload_detail(request, pk: int):
-    """Status and message counts: queued, sending, sent, delivered, failed (and stopped)."""
+    """Status and message counts: queued, sending, uncertain, sent, delivered, failed, stopped."""
     return Response(_upload_state(get_object_or_404(Upload, pk=pk)))
 
 
