@@ -104,3 +104,28 @@ def test_a_wrong_secret_key_is_refused_and_nothing_is_sent(settings, through, wr
     with pytest.raises(gateway.GatewayUnavailable):
         gateway.provider().send_batch([message], batch_key="k")
     assert len(through.lines()) == before
+
+
+@pytest.mark.parametrize("provider_sim", ["sens"], indirect=True)
+def test_sens_batches_carry_at_most_the_100_messages_a_request_sens_takes(
+    health_user, templates, through, settings
+):
+    settings.RPA_SEND_BATCH_SIZE = 1000
+    upload = upload_sheet(health_user, results_sheet(150, start=33000))
+    services.confirm_send(upload=upload, user=health_user)
+
+    assert len(services.claim_outbox_batch()) == 100
+
+
+@pytest.mark.parametrize("provider_sim", ["sens"], indirect=True)
+def test_the_sens_simulator_refuses_101_messages_in_one_request(through):
+    messages = [
+        gateway.Outgoing(f"c-{n}", f"010{n:08d}", "0212345678", "검사 결과 안내", "sms")
+        for n in range(101)
+    ]
+    before = len(through.lines())
+
+    with pytest.raises(gateway.GatewayUnavailable):
+        gateway.provider().send_batch(messages, batch_key="k")
+
+    assert len(through.lines()) == before
