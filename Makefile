@@ -41,6 +41,7 @@ setup: venv messages static
 run: setup
 	@mkdir -p var
 	@echo "Flexwork on http://$(HOST):$(PORT)/ (Ctrl-C stops web, worker and beat)"
+	@echo "Texts go through SMS_PROVIDER=$${SMS_PROVIDER:-simulator}"
 	@trap 'kill 0' INT TERM; \
 	if [ -z "$$SMS_GATEWAY_URL" ]; then \
 	  echo "Texts go to the gateway simulator on 127.0.0.1:8025, recorded in var/sms-sent.jsonl"; \

@@ -37,6 +37,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=None)
     parser.add_argument("--workers", default=None, help="comma-separated worker counts")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per worker count")
+    parser.add_argument(
+        "--provider",
+        choices=("simulator", "sens", "nhn"),
+        default="simulator",
+        help="the protocol the adapter and the simulator speak",
+    )
     args = parser.parse_args()
     if args.messages is None:
         args.messages = 5000 if args.quick else COUNT
@@ -62,7 +68,18 @@ def main() -> int:
     port = free_port()
     record = Path(tempfile.mkdtemp(prefix="bench-sms-")) / "record.jsonl"
     url = f"http://127.0.0.1:{port}"
-    os.environ["SMS_GATEWAY_URL"] = url
+    # The provider's adapter and its simulator, with keys that exist only for this run.
+    os.environ.update(
+        SMS_PROVIDER=args.provider,
+        SMS_GATEWAY_URL=url,
+        SENS_API_URL=url,
+        NHN_SMS_API_URL=url,
+        SENS_SERVICE_ID="ncp:sms:kr:000000000001:bench",
+        SENS_ACCESS_KEY="bench-access-key",
+        SENS_SECRET_KEY=uuid.uuid4().hex,
+        NHN_SMS_APP_KEY="bench-app-key",
+        NHN_SMS_SECRET_KEY=uuid.uuid4().hex,
+    )
 
     import django
 
@@ -86,6 +103,8 @@ def main() -> int:
             sys.executable,
             "manage.py",
             "sms_gateway_sim",
+            "--provider",
+            args.provider,
             "--port",
             str(port),
             "--record",
@@ -98,7 +117,7 @@ def main() -> int:
     )
     wait_port(port)
     print(f"machine: {machine()}")
-    print(f"messages: {count}, gateway latency 50 ms a request, batches of 1,000")
+    print(f"provider: {args.provider}, messages: {count}, latency 50 ms a request")
     failed = False
     try:
         for workers in args.workers:

@@ -383,16 +383,41 @@ RPA_MAX_CELLS = env_int("RPA_MAX_CELLS", 1_000_000)
 RPA_MAX_SHEETS = env_int("RPA_MAX_SHEETS", 100)
 RPA_MAX_SHEET_TEXT_BYTES = env_int("RPA_MAX_SHEET_TEXT_BYTES", 64 * 1024 * 1024)
 
-# Case sheets (rpa sending): the SMS gateway, private files, retention and the beat jobs.
+# Case sheets (rpa sending): the SMS provider, private files, retention and the beat jobs.
+# SMS_PROVIDER: simulator (the portal's own protocol, development only), sens (NAVER Cloud
+# SENS) or nhn (NHN Cloud Notification). Anything else refuses to start (rpa.apps).
+SMS_PROVIDER = env_str("SMS_PROVIDER", "simulator").strip().lower()
+# The simulator's address (SMS_PROVIDER=simulator); the real providers have their own below.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025").rstrip("/")
-if urlsplit(SMS_GATEWAY_URL).scheme not in {"http", "https"}:
+if SMS_PROVIDER == "simulator" and urlsplit(SMS_GATEWAY_URL).scheme not in {"http", "https"}:
     # Every send would fail with "unknown url type" and come back for another try: refuse to
     # start instead, in every process (web, worker, beat, manage.py).
     raise ImproperlyConfigured(
-        f"SMS_GATEWAY_URL is {SMS_GATEWAY_URL!r}: set it to the SMS provider's http(s) address, "
+        f"SMS_GATEWAY_URL is {SMS_GATEWAY_URL!r}: set it to the simulator's http(s) address, "
         "or leave it unset on a development machine to use the local simulator."
     )
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 30)
+# SENS SMS API v2; the public-sector region is https://sens.apigw.gov-ntruss.com (docs/DEPLOY.md).
+SENS_API_URL = env_str("SENS_API_URL", "https://sens.apigw.ntruss.com").rstrip("/")
+SENS_SERVICE_ID = env_str("SENS_SERVICE_ID")
+SENS_ACCESS_KEY = env_str("SENS_ACCESS_KEY")
+SENS_SECRET_KEY = env_str("SENS_SECRET_KEY")
+# NHN Cloud Notification SMS API v3.0.
+NHN_SMS_API_URL = env_str("NHN_SMS_API_URL", "https://api-sms.cloud.toast.com").rstrip("/")
+NHN_SMS_APP_KEY = env_str("NHN_SMS_APP_KEY")
+NHN_SMS_SECRET_KEY = env_str("NHN_SMS_SECRET_KEY")
+# KakaoTalk 알림톡 with SMS failover, for templates that have an approved 알림톡 code; empty
+# keys send those templates as SMS/LMS. SENS: the Biz Message service and the channel id.
+SENS_ALIMTALK_SERVICE_ID = env_str("SENS_ALIMTALK_SERVICE_ID")
+SENS_KAKAO_CHANNEL_ID = env_str("SENS_KAKAO_CHANNEL_ID")
+# NHN Cloud KakaoTalk Bizmessage (알림톡 API v2.3): its own app key and secret, the channel's
+# sender key.
+NHN_ALIMTALK_API_URL = env_str(
+    "NHN_ALIMTALK_API_URL", "https://api-alimtalk.cloud.toast.com"
+).rstrip("/")
+NHN_ALIMTALK_APP_KEY = env_str("NHN_ALIMTALK_APP_KEY")
+NHN_ALIMTALK_SECRET_KEY = env_str("NHN_ALIMTALK_SECRET_KEY")
+NHN_ALIMTALK_SENDER_KEY = env_str("NHN_ALIMTALK_SENDER_KEY")
 RPA_PRIVATE_ROOT = Path(env_str("RPA_PRIVATE_ROOT", str(BASE_DIR / "var" / "rpa-private")))
 RPA_RETENTION_DAYS = env_int("RPA_RETENTION_DAYS", 30)
 RPA_SEND_BATCH_SIZE = env_int("RPA_SEND_BATCH_SIZE", 1000)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # docker-compose.yml as Debian's docker-compose reads it: valid with the example values of
-# ops/compose.example.env, and refused when the SMS provider's address is missing.
+# ops/compose.example.env, and refused when the SMS provider is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v docker-compose >/dev/null || {
@@ -12,9 +12,9 @@ compose() { env -i PATH="$PATH" docker-compose --env-file "$1" -f docker-compose
 compose ops/compose.example.env
 without_sms=$(mktemp)
 trap 'rm -f "$without_sms"' EXIT
-grep -v '^SMS_GATEWAY_URL=' ops/compose.example.env > "$without_sms"
+grep -v '^SMS_PROVIDER=' ops/compose.example.env > "$without_sms"
 if compose "$without_sms" 2>/dev/null; then
-  echo "docker-compose.yml starts without SMS_GATEWAY_URL: it must refuse." >&2
+  echo "docker-compose.yml starts without SMS_PROVIDER: it must refuse." >&2
   exit 1
 fi
-echo "docker-compose.yml: valid with ops/compose.example.env; refused without SMS_GATEWAY_URL"
+echo "docker-compose.yml: valid with ops/compose.example.env; refused without SMS_PROVIDER"

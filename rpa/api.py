@@ -106,6 +106,11 @@ class SheetUploadSerializer(serializers.Serializer):
 class MessageCountsSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
     sending = serializers.IntegerField()
+    uncertain = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Maybe taken by the provider, maybe not: look them up again or resend them."
+        )
+    )
     sent = serializers.IntegerField()
     delivered = serializers.IntegerField()
     failed = serializers.IntegerField()
@@ -203,7 +208,7 @@ def upload_create(request):
 @api_view(["GET"])
 @permission_classes(HEALTH)
 def upload_detail(request, pk: int):
-    """Status and message counts: queued, sending, sent, delivered, failed (and stopped)."""
+    """Status and message counts: queued, sending, uncertain, sent, delivered, failed, stopped."""
     return Response(_upload_state(get_object_or_404(Upload, pk=pk)))
 
 
@@ -239,6 +244,22 @@ def upload_stop(request, pk: int):
 def upload_resend_failed(request, pk: int):
     """Queue the failed messages again (each under a new client id)."""
     return _action(request, pk, services.resend_failed, status.HTTP_202_ACCEPTED)
+
+
+@_action_schema(200, gettext_lazy("No message of this sheet is waiting for a decision."))
+@api_view(["POST"])
+@permission_classes(HEALTH)
+def upload_lookup_uncertain(request, pk: int):
+    """Ask the provider again about the uncertain messages; `affected`: how many it had."""
+    return _action(request, pk, services.lookup_uncertain, status.HTTP_200_OK)
+
+
+@_action_schema(202, gettext_lazy("No message of this sheet is waiting for a decision."))
+@api_view(["POST"])
+@permission_classes(HEALTH)
+def upload_resend_uncertain(request, pk: int):
+    """Send the uncertain messages again: a phone may get the text twice if the provider had it."""
+    return _action(request, pk, services.resend_uncertain, status.HTTP_202_ACCEPTED)
 
 
 class UploadMessages(generics.ListAPIView):

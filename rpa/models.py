@@ -158,6 +158,13 @@ class MessageTemplate(models.Model):
     sender = models.ForeignKey(
         SenderNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="templates"
     )
+    # The KakaoTalk 알림톡 template approved for this kind, if any: such messages go as 알림톡,
+    # and a phone that cannot receive it gets this template's text as SMS/LMS instead.
+    alimtalk_template_code = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text=_("Code of the approved KakaoTalk notification template; empty sends SMS."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -194,6 +201,9 @@ class OutboxMessage(models.Model):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         UNKNOWN = "unknown", _("Checking")
+        # The provider may have taken it, and cannot be asked (SENS names a request only in
+        # its answer): a person decides whether to look it up again or send it again.
+        UNCERTAIN = "uncertain", _("Sending not confirmed")
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
@@ -202,6 +212,11 @@ class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", "SMS"
         LMS = "lms", "LMS"
+
+    class Via(models.TextChoices):
+        SMS = "sms", "SMS"
+        LMS = "lms", "LMS"
+        ALIMTALK = "alimtalk", _("KakaoTalk notification")
 
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="messages")
     upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="messages")
@@ -217,6 +232,14 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     gateway_message_id = models.CharField(max_length=64, blank=True)
+    # The provider's id of the request that carried it (SENS, NHN Cloud): results are read by it.
+    gateway_request_id = models.CharField(max_length=64, blank=True)
+    # Set when claimed: the key of the send request (NHN's senderGroupingKey) to look it up by.
+    batch_key = models.UUIDField(null=True, blank=True)
+    # 알림톡 template code copied at confirmation; empty: an SMS/LMS only.
+    alimtalk_template = models.CharField(max_length=30, blank=True)
+    # How it reached the phone as far as the provider said: 알림톡, or SMS/LMS (the failover).
+    sent_via = models.CharField(max_length=8, choices=Via.choices, blank=True)
     failure_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -237,6 +260,7 @@ class OutboxMessage(models.Model):
                         "queued",
                         "sending",
                         "unknown",
+                        "uncertain",
                         "sent",
                         "delivered",
                         "failed",

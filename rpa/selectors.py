@@ -10,7 +10,7 @@ from accounts.selectors import mask_phone
 from . import services
 from .models import MessageTemplate, OutboxMessage, Recipient, Upload
 
-COUNT_KEYS = ("queued", "sending", "sent", "delivered", "failed", "stopped")
+COUNT_KEYS = ("queued", "sending", "uncertain", "sent", "delivered", "failed", "stopped")
 
 
 def uploads_for_day(day: datetime.date) -> list[Upload]:
@@ -36,6 +36,33 @@ def message_counts(upload: Upload) -> dict[str, int]:
             counts["sending" if key == "unknown" else key] = counts.get(key, 0) + n
     counts["total"] = sum(counts[k] for k in COUNT_KEYS)
     return counts
+
+
+def channel_counts(upload: Upload) -> dict[str, int]:
+    """How many went which way: KakaoTalk 알림톡, or SMS/LMS (directly or as its failover)."""
+    counts = dict.fromkeys(OutboxMessage.Via.values, 0)
+    rows = (
+        OutboxMessage.objects.filter(upload=upload)
+        .exclude(kind="reminder")
+        .exclude(sent_via="")
+        .values("sent_via")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["sent_via"]] += row["n"]
+    return counts
+
+
+def uncertain_messages(upload: Upload, limit: int = 200) -> list[OutboxMessage]:
+    """Messages the provider may or may not have taken: a person decides (발송 여부 확인 필요)."""
+    messages = list(
+        OutboxMessage.objects.filter(upload=upload, status=OutboxMessage.Status.UNCERTAIN)
+        .select_related("recipient")
+        .order_by("recipient__row")[:limit]
+    )
+    for message in messages:
+        message.masked_phone = mask_phone(message.to)
+    return messages
 
 
 def is_finished(counts: dict[str, int]) -> bool:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/stop/", views.stop, name="stop"),
     path("<int:pk>/resend-failed/", views.resend_failed, name="resend_failed"),
+    path("<int:pk>/uncertain/lookup/", views.lookup_uncertain, name="lookup_uncertain"),
+    path("<int:pk>/uncertain/resend/", views.resend_uncertain, name="resend_uncertain"),
     path("reports/", views.request_report, name="request_report"),
     path("reports/today/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.download_report, name="download_report"),
@@ -30,6 +32,16 @@ api_urlpatterns = [
     path("rpa/uploads/<int:pk>/resend-failed/", api.upload_resend_failed, name="resend_failed"),
     path("rpa/uploads/<int:pk>/messages/", api.upload_messages, name="messages"),
     path("rpa/selfchecks/", api.selfchecks, name="selfchecks"),
+    path(
+        "rpa/uploads/<int:pk>/uncertain/lookup/",
+        api.upload_lookup_uncertain,
+        name="lookup_uncertain",
+    ),
+    path(
+        "rpa/uploads/<int:pk>/uncertain/resend/",
+        api.upload_resend_uncertain,
+        name="resend_uncertain",
+    ),
 ]
 
 root_urlpatterns = [

@@ -150,6 +150,8 @@ def _progress_context(upload: Upload) -> dict:
         "percent": 100 * (total - waiting) // total if total else 100,
         "finished": selectors.is_finished(counts),
         "failures": selectors.failures(upload),
+        "uncertain": selectors.uncertain_messages(upload),
+        "channels": selectors.channel_counts(upload),
     }
 
 
@@ -190,6 +192,25 @@ def stop(request, pk: int):
 def resend_failed(request, pk: int):
     return _progress_action(
         request, pk, services.resend_failed, _("%(count)s messages are sent again.")
+    )
+
+
+@require_POST
+@health_team_required
+def lookup_uncertain(request, pk: int):
+    return _progress_action(
+        request,
+        pk,
+        services.lookup_uncertain,
+        _("The SMS provider had %(count)s of these messages; they are marked sent."),
+    )
+
+
+@require_POST
+@health_team_required
+def resend_uncertain(request, pk: int):
+    return _progress_action(
+        request, pk, services.resend_uncertain, _("%(count)s messages are sent again.")
     )
 
 

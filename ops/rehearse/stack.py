@@ -120,6 +120,13 @@ class Stack:
         self.cert = self.run_dir / "tls-cert.pem"
         self.key = self.run_dir / "tls-key.pem"
         self.secret_key = secrets.token_urlsafe(50)
+        # The simulator stands in for SENS, with keys of this rehearsal: the portal signs every
+        # request as it would for the real provider, and the simulator checks the signatures.
+        self.sens_keys = {
+            "SENS_SERVICE_ID": f"ncp:sms:kr:000000000000:rehearsal-{secrets.token_hex(4)}",
+            "SENS_ACCESS_KEY": secrets.token_urlsafe(20),
+            "SENS_SECRET_KEY": secrets.token_urlsafe(40),
+        }
         self.processes: dict[str, subprocess.Popen] = {}
         self.user: pwd.struct_passwd | None = None
         self.database_created = False
@@ -193,7 +200,9 @@ class Stack:
             "DATABASE_URL": c.database_url,
             "REDIS_URL": c.redis_url,
             "SITE_URL": f"https://{LOCAL}:{c.https}",
-            "SMS_GATEWAY_URL": f"http://{LOCAL}:{c.sms}",
+            "SMS_PROVIDER": "sens",
+            "SENS_API_URL": f"http://{LOCAL}:{c.sms}",
+            **self.sens_keys,
             "RPA_PRIVATE_ROOT": str(self.private),
             "MEDIA_ROOT": str(self.media),
             "LOG_LEVEL": "INFO",
@@ -322,11 +331,11 @@ class Stack:
 
     def start_all(self) -> None:
         c, py = self.config, self.python()
-        sim = f"manage.py sms_gateway_sim --port {c.sms} --record".split()
+        sim = f"manage.py sms_gateway_sim --provider sens --port {c.sms} --record".split()
         self.start("sms-gateway", [py, *sim, str(self.sms_record)])
         for node, port in (("a", c.node_a), ("b", c.node_b)):
-            web = f"-m gunicorn config.wsgi --bind {LOCAL}:{port} --workers {c.web_workers}"
-            web += f" --name flexwork-web-{node} --access-logfile -"
+            web = f"-m gunicorn -c config/gunicorn.py config.wsgi --bind {LOCAL}:{port}"
+            web += f" --workers {c.web_workers} --name flexwork-web-{node}"
             self.start(f"web-{node}", [py, *web.split()])
             worker = f"-m celery -A config worker --hostname {self.worker_name(node)}"
             worker += f" --concurrency {c.worker_concurrency} --loglevel INFO"

@@ -1,7 +1,10 @@
-"""A bulk-SMS gateway simulator for development, tests and benchmarks (see client.py for the protocol).
+"""An SMS provider simulator for development, tests and benchmarks.
 
-Every accepted message is appended to the record file as one JSON line (client_id, to, text),
-flushed at once, duplicates included: the record is what residents would have received.
+It speaks one protocol a run: the portal's own (simulated.py), SENS or NHN Cloud
+(simulator_providers.py). Every accepted message is appended to the record file as one JSON
+line (client_id, to, text), flushed at once, duplicates included: the record is what residents
+would have received. For SENS the client id is empty (SENS carries no id of ours); for NHN
+Cloud it is the recipientGroupingKey.
 """
 
 import json
@@ -11,6 +14,9 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from . import simulator_alimtalk as alimtalk
+from . import simulator_providers as providers
 
 MAX_BATCH = 1000
 
@@ -23,8 +29,26 @@ class GatewayState:
         latency_ms: int,
         rate_limit: float,
         busy_rate: float = 0.0,
+        *,
+        provider: str = "simulator",
+        keys: dict | None = None,
+        senders: frozenset[str] = frozenset(),
+        drop_rate: float = 0.0,
+        kakao_miss_rate: float = 0.0,
     ):
         self.lock = threading.Lock()
+        # Share of phones that cannot take a KakaoTalk 알림톡 (they get the SMS failover).
+        self.kakao_miss_rate = kakao_miss_rate
+        self.sens_alimtalk: dict[str, dict] = {}
+        self.nhn_alimtalk: list[dict] = []
+        self.provider = provider
+        self.keys = keys or {}
+        # Registered caller numbers (발신번호 사전등록); empty: any number is accepted.
+        self.senders = senders
+        self.drop_rate = drop_rate
+        self.sens_requests: dict[str, list[dict]] = {}
+        self.sens_messages: dict[str, dict] = {}
+        self.nhn_entries: list[dict] = []
         self.record = open(record_path, "a", encoding="utf-8")  # noqa: SIM115 - lives with the server
         self.fail_rate = fail_rate
         self.busy_rate = busy_rate
@@ -75,9 +99,7 @@ class GatewayState:
                     )
                     continue
                 # Recorded even when the id is known: a re-send is a second text on a phone.
-                line = {"client_id": client_id, "to": to, "text": message.get("text", "")}
-                self.record.write(json.dumps(line, ensure_ascii=False) + "\n")
-                self.record.flush()
+                self._write(client_id, to, message.get("text", ""))
                 if known is not None:
                     results.append({**known, "duplicate": True})
                     continue
@@ -97,6 +119,24 @@ class GatewayState:
                 )
                 results.append(entry)
         return results
+
+    def _write(self, client_id: str, to: str, text: str) -> None:
+        line = {"client_id": client_id, "to": to, "text": text}
+        self.record.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.record.flush()
+
+    def record_sens(self, request_id: str, entries: list[dict]) -> None:
+        with self.lock:
+            self.sens_requests[request_id] = entries
+            for entry in entries:
+                self.sens_messages[entry["messageId"]] = entry
+                self._write("", entry["to"], entry["_text"])
+
+    def record_nhn(self, entries: list[dict]) -> None:
+        with self.lock:
+            for entry in entries:
+                self.nhn_entries.append(entry)
+                self._write(entry["recipientGroupingKey"], entry["recipientNo"], entry["body"])
 
     @staticmethod
     def _rejected(client_id: str, code: str, reason: str, *, permanent: bool = True) -> dict:
@@ -139,12 +179,19 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 self.state.latency = (
                     float(settings.get("latency_ms", self.state.latency * 1000)) / 1000
                 )
+                self.state.drop_rate = float(settings.get("drop_rate", self.state.drop_rate))
+                self.state.kakao_miss_rate = float(
+                    settings.get("kakao_miss_rate", self.state.kakao_miss_rate)
+                )
             self._send_json(200, {"ok": True})
+            return
+        state = self.state
+        if state.provider != "simulator":
+            self._provider_post(body)
             return
         if urlparse(self.path).path != "/v1/messages":
             self._send_json(404, {"error": "not found"})
             return
-        state = self.state
         wait = state.over_rate()
         if wait:
             self._send_json(429, {"error": "too many requests"}, {"Retry-After": f"{wait:.2f}"})
@@ -164,17 +211,105 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send_json(413, {"error": "at most 1000 messages a request"})
             return
         results = state.accept(messages)
-        if draw < state.fail_rate:
-            # The messages were accepted, the answer is lost: the client must look them up.
-            self.close_connection = True
-            self.connection.shutdown(2)
+        if draw < state.fail_rate or state.random.random() < state.drop_rate:
+            self._drop_answer()
             return
         self._send_json(200, {"results": results})
+
+    def _drop_answer(self) -> None:
+        """The request was taken, the answer is lost: the client must find out what happened."""
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+    def _provider_post(self, body: bytes) -> None:
+        state = self.state
+        path = urlparse(self.path).path
+        if state.provider == "sens":
+            target = providers.sens_messages_path(state, path)
+            if target is None or target[1] != "":
+                providers.sens_error(self, 404, "no such service")
+                return
+            refusal = providers.sens_refusal(self, state)
+            if refusal:
+                providers.sens_error(self, *refusal)
+                return
+        else:
+            route = providers.nhn_route(state, path)
+            if route is None:
+                self._send_json(404, {"header": providers.nhn_header(False, -404, "not found")})
+                return
+            refusal = providers.nhn_refusal(self, state, route)
+            if refusal:
+                self._send_json(401, {"header": refusal})
+                return
+        wait = state.over_rate()
+        if wait:
+            self._send_json(429, {"error": "too many requests"}, {"Retry-After": f"{wait:.2f}"})
+            return
+        if state.latency:
+            time.sleep(state.latency)
+        draw = state.random.random()
+        if draw < state.fail_rate / 2:
+            self._send_json(503, {"error": "temporarily unavailable (simulated)"})
+            return
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            self._send_json(400, {"error": "invalid JSON"})
+            return
+        if state.provider == "sens":
+            post = alimtalk.sens_post if target[0] == "alimtalk" else providers.sens_post
+            answer = post(self, state, payload)
+            if answer is None:
+                return
+            status = 202
+        elif route == "raw-messages":
+            answer, status = alimtalk.nhn_post(state, payload), 200
+        else:
+            answer, status = providers.nhn_post(state, route, payload), 200
+        accepted = state.provider == "sens" or answer["header"]["isSuccessful"]
+        if accepted and (draw < state.fail_rate or state.random.random() < state.drop_rate):
+            self._drop_answer()
+            return
+        self._send_json(status, answer)
+
+    def _provider_get(self) -> None:
+        state = self.state
+        url = urlparse(self.path)
+        if state.provider == "sens":
+            target = providers.sens_messages_path(state, url.path)
+            if target is None:
+                providers.sens_error(self, 404, "no such service")
+                return
+            refusal = providers.sens_refusal(self, state)
+            if refusal:
+                providers.sens_error(self, *refusal)
+                return
+            if target[0] == "alimtalk":
+                alimtalk.sens_get(self, state, target[1], parse_qs(url.query))
+            else:
+                providers.sens_get(self, state, target[1])
+            return
+        route = providers.nhn_route(state, url.path)
+        if route is None:
+            self._send_json(404, {"header": providers.nhn_header(False, -404, "not found")})
+            return
+        refusal = providers.nhn_refusal(self, state, route)
+        if refusal:
+            self._send_json(401, {"header": refusal})
+            return
+        if route == "messages":
+            self._send_json(200, alimtalk.nhn_list(state, parse_qs(url.query)))
+            return
+        self._send_json(200, providers.nhn_list(state, route, parse_qs(url.query)))
 
     def do_GET(self):
         url = urlparse(self.path)
         query = parse_qs(url.query)
         state = self.state
+        if state.provider != "simulator":
+            self._provider_get()
+            return
         if url.path == "/v1/messages":
             ids = [i for part in query.get("client_id", []) for i in part.split(",") if i]
             with state.lock:
@@ -209,8 +344,24 @@ def make_server(
     latency_ms: int = 0,
     rate_limit: float = 0.0,
     busy_rate: float = 0.0,
+    provider: str = "simulator",
+    keys: dict | None = None,
+    senders: frozenset[str] = frozenset(),
+    drop_rate: float = 0.0,
+    kakao_miss_rate: float = 0.0,
 ) -> ThreadingHTTPServer:
-    state = GatewayState(record, fail_rate, latency_ms, rate_limit, busy_rate)
+    state = GatewayState(
+        record,
+        fail_rate,
+        latency_ms,
+        rate_limit,
+        busy_rate,
+        provider=provider,
+        keys=keys,
+        senders=senders,
+        drop_rate=drop_rate,
+        kakao_miss_rate=kakao_miss_rate,
+    )
     handler = type("BoundGatewayHandler", (GatewayHandler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

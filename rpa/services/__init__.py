@@ -14,7 +14,8 @@ Modules, each importing only those before it:
 - selfcheck: the signed self-check link, submitting a check, who has not checked in;
 - messages: a template rendered for one resident, with its length and channel;
 - uploads: a read sheet stored as an upload, the access log, the sheet export, retention;
-- sending: confirm, stop and resend, the outbox worker, reconciliation, delivery reports;
+- sending: confirm, stop and resend, the outbox worker and its sweep;
+- settling: unknown outcomes, uncertain batches (the team's look-up or resend), delivery results;
 - reminders: the self-check reminder texts, queued in the outbox;
 - reports: the agency report, its retry and the sweep of reports left pending.
 """
@@ -47,12 +48,16 @@ from .sending import (
     confirm_send,
     enqueue_sending,
     next_due_in,
-    pull_delivery_reports,
-    reconcile_uncertain,
     resend_failed,
     send_claimed,
     stop_sending,
     sweep_outbox,
+)
+from .settling import (
+    lookup_uncertain,
+    pull_delivery_reports,
+    reconcile_uncertain,
+    resend_uncertain,
 )
 from .uploads import create_upload, purge_expired, record_access, sheet_with_status
 
@@ -71,6 +76,7 @@ __all__ = [
     "create_upload",
     "enqueue_sending",
     "is_flagged",
+    "lookup_uncertain",
     "message_context",
     "next_due_in",
     "pull_delivery_reports",
@@ -84,6 +90,7 @@ __all__ = [
     "request_agency_report",
     "resend_failed",
     "retry_agency_report",
+    "resend_uncertain",
     "selfcheck_link",
     "selfcheck_token",
     "send_claimed",

@@ -1,4 +1,4 @@
-"""Sending: confirmation, stop and resend, the outbox worker, reconciliation, delivery reports."""
+"""Sending: confirmation, stop and resend, the outbox worker and its sweep."""
 
 import datetime
 import logging
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
 from .. import gateway, rules
-from ..models import GatewayCursor, MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
+from ..models import MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
 from ..readiness import sender_problem
 from .bulk import copy_insert
 from .messages import render_message
@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
 PENDING_STATUSES = (Status.QUEUED, Status.SENDING, Status.UNKNOWN)
+
+
+def lost_answer_status(provider: gateway.Provider) -> str:
+    """Where a message goes whose send answer was lost: asked about, or left to a person."""
+    return Status.UNKNOWN if provider.finds_lost_sends else Status.UNCERTAIN
 
 
 class SendRefused(Exception):
@@ -87,6 +92,7 @@ def confirm_send(*, upload: Upload, user) -> int:
                     OutboxMessage.Channel.LMS if too_long else channel,
                     Status.FAILED if too_long else Status.QUEUED,
                     too_long_reason if too_long else "",
+                    template.alimtalk_template_code,
                 )
             )
         # A dedupe key another upload's confirmation claimed meanwhile is skipped.
@@ -126,12 +132,15 @@ OUTBOX_COLUMNS = (
     "channel",
     "status",
     "failure_reason",
+    "alimtalk_template",
 )
 OUTBOX_COMPUTED = {
     "client_id": "gen_random_uuid()",
     "attempts": "0",
     "next_attempt_at": "now()",
     "gateway_message_id": "''",
+    "gateway_request_id": "''",
+    "sent_via": "''",
     "created_at": "now()",
     "updated_at": "now()",
 }
@@ -223,8 +232,11 @@ def resend_failed(*, upload: Upload, user) -> int:
 
 # --- the sending worker --------------------------------------------------------------------
 
+# One batch key for the whole claim: the send request's key at providers that keep ours.
 CLAIM_SQL = """
-UPDATE rpa_outboxmessage SET status = 'sending', attempts = attempts + 1, updated_at = now()
+WITH batch AS (SELECT gen_random_uuid() AS key)
+UPDATE rpa_outboxmessage SET status = 'sending', attempts = attempts + 1, updated_at = now(),
+    batch_key = (SELECT key FROM batch)
 WHERE id IN (
     SELECT m.id FROM rpa_outboxmessage m
     JOIN rpa_upload u ON u.id = m.upload_id
@@ -240,8 +252,10 @@ RETURNING id
 
 def claim_outbox_batch(limit: int | None = None) -> list[int]:
     """Claim due messages and mark them `sending` (committed) before any gateway call."""
+    # No more than the provider takes in one request (SENS: 100).
+    limit = min(limit or settings.RPA_SEND_BATCH_SIZE, gateway.provider().max_batch)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL, [limit or settings.RPA_SEND_BATCH_SIZE])
+        cursor.execute(CLAIM_SQL, [limit])
         return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -253,35 +267,44 @@ def send_claimed(ids: list[int]) -> float | None:
     Returns seconds to wait when the gateway said 429, else None.
     """
     upload_ids: set[int] = set()
+    provider = gateway.provider()
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update()
             .filter(pk__in=ids, status=Status.SENDING)
             .order_by("id")
-            .values("id", "client_id", "to", "sender", "text", "channel", "attempts", "upload_id")
+            .values(
+                "id",
+                "client_id",
+                "to",
+                "sender",
+                "text",
+                "channel",
+                "attempts",
+                "upload_id",
+                "batch_key",
+                "alimtalk_template",
+            )
         )
         if not rows:
             return None
         upload_ids = {row["upload_id"] for row in rows}
         row_ids = [row["id"] for row in rows]
         payload = [
-            {
-                "client_id": str(row["client_id"]),
-                "to": row["to"],
-                "from": row["sender"],
-                "text": row["text"],
-                "type": row["channel"],
-            }
+            gateway.Outgoing(
+                client_id=str(row["client_id"]),
+                to=row["to"],
+                sender=row["sender"],
+                text=row["text"],
+                channel=row["channel"],
+                alimtalk_template=row["alimtalk_template"],
+            )
             for row in rows
         ]
         try:
-            results = gateway.send_batch(payload)
+            results = provider.send_batch(payload, batch_key=str(rows[0]["batch_key"] or ""))
         except gateway.RateLimited as limited:
-            OutboxMessage.objects.filter(pk__in=row_ids).update(
-                status=Status.QUEUED,
-                attempts=F("attempts") - 1,
-                next_attempt_at=timezone.now() + datetime.timedelta(seconds=limited.retry_after),
-            )
+            _back_to_queue(row_ids, limited.retry_after)
             _hold_back_stopped(row_ids)
             return limited.retry_after
         except gateway.GatewayUnavailable as error:
@@ -291,13 +314,14 @@ def send_claimed(ids: list[int]) -> float | None:
             return None
         except gateway.OutcomeUnknown as error:
             OutboxMessage.objects.filter(pk__in=row_ids).update(
-                status=Status.UNKNOWN,
+                status=lost_answer_status(provider),
                 next_attempt_at=timezone.now() + datetime.timedelta(seconds=error.wait),
                 failure_reason=str(error)[:255],
             )
             logger.warning("outcome unknown for %s messages: %s", len(rows), error)
+            _finish_uploads(upload_ids)
             return None
-        _record_results(rows, results)
+        _record_results(rows, results, lost=lost_answer_status(provider))
         _hold_back_stopped(row_ids)
     _finish_uploads(upload_ids)
     return None
@@ -326,18 +350,24 @@ def _hold_back_stopped(ids: list[int]) -> None:
         )
 
 
-def _record_results(rows: list[dict], results: list[gateway.SendResult]) -> None:
+def _record_results(rows: list[dict], results: list[gateway.SendResult], *, lost: str) -> None:
     by_client = {result.client_id: result for result in results}
-    accepted: list[tuple[int, str]] = []
+    accepted: list[tuple[int, str, str, str]] = []
     failed: list[tuple[int, str]] = []
     temporary: list[dict] = []
     unanswered: list[int] = []
+    throttled: dict[int, float] = {}
     for row in rows:
         result = by_client.get(str(row["client_id"]))
-        if result is None:
+        if result is None or result.unknown:
             unanswered.append(row["id"])
+        elif result.retry_after is not None:
+            throttled[row["id"]] = result.retry_after
         elif result.accepted:
-            accepted.append((row["id"], result.message_id))
+            # Until the provider's result says otherwise, it goes the way it was sent.
+            accepted.append(
+                (row["id"], result.message_id, result.request_id, result.via or row["channel"])
+            )
         elif result.permanent:
             failed.append((row["id"], (result.reason or result.code)[:255]))
         else:
@@ -347,8 +377,9 @@ def _record_results(rows: list[dict], results: list[gateway.SendResult]) -> None
             execute_values(
                 cursor.cursor,
                 """UPDATE rpa_outboxmessage o SET status = 'sent', sent_at = now(), updated_at = now(),
-                   gateway_message_id = v.mid, failure_reason = ''
-                   FROM (VALUES %s) AS v(id, mid) WHERE o.id = v.id""",
+                   gateway_message_id = v.mid, gateway_request_id = v.rid, sent_via = v.via,
+                   failure_reason = ''
+                   FROM (VALUES %s) AS v(id, mid, rid, via) WHERE o.id = v.id""",
                 accepted,
                 page_size=1000,
             )
@@ -363,10 +394,21 @@ def _record_results(rows: list[dict], results: list[gateway.SendResult]) -> None
             )
     if unanswered:
         OutboxMessage.objects.filter(pk__in=unanswered).update(
-            status=Status.UNKNOWN, next_attempt_at=timezone.now()
+            status=lost, next_attempt_at=timezone.now()
         )
     for reason, group in _group_by(temporary, "reason").items():
         _retry_later(group, reason)
+    if throttled:
+        _back_to_queue(list(throttled), max(throttled.values()))
+
+
+def _back_to_queue(ids: list[int], wait: float) -> None:
+    """A 429: nothing was taken, so the attempt does not count; due again after `wait`."""
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=Status.QUEUED,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=wait),
+    )
 
 
 def _group_by(rows: list[dict], key: str) -> dict:
@@ -395,69 +437,6 @@ def _retry_later(rows: list[dict], reason: str) -> None:
             )
 
 
-def reconcile_uncertain(limit: int = 1000) -> int:
-    """Ask the gateway about messages whose outcome is unknown before anything is sent again.
-
-    Unknown: a timeout, a dropped answer, a 5xx. Abandoned: `sending` and unlocked for a
-    while, because the worker that claimed them died. Accepted ones become `sent`; the rest
-    go back to the queue. Returns how many were settled.
-    """
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.RPA_STALE_SENDING_SECONDS)
-    settled = 0
-    with transaction.atomic():
-        rows = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=Status.UNKNOWN, next_attempt_at__lte=now)
-                | Q(status=Status.SENDING, updated_at__lt=stale)
-            )
-            .order_by("id")
-            .values("id", "client_id", "attempts", "upload_id")[:limit]
-        )
-        if not rows:
-            return 0
-        try:
-            found = gateway.lookup([str(row["client_id"]) for row in rows])
-        except gateway.GatewayUnavailable as error:
-            OutboxMessage.objects.filter(pk__in=[row["id"] for row in rows]).update(
-                status=Status.UNKNOWN,
-                next_attempt_at=now
-                + datetime.timedelta(seconds=settings.RPA_RETRY_BASE_SECONDS * 2),
-                failure_reason=str(error)[:255],
-            )
-            return 0
-        accepted = []
-        unsent = []
-        for row in rows:
-            entry = found.get(str(row["client_id"]))
-            if entry is not None:
-                accepted.append((row["id"], str(entry.get("message_id") or "")))
-            else:
-                unsent.append(row)
-        if accepted:
-            with connection.cursor() as cursor:
-                execute_values(
-                    cursor.cursor,
-                    """UPDATE rpa_outboxmessage o SET status = 'sent', sent_at = now(),
-                       updated_at = now(), gateway_message_id = v.mid, failure_reason = ''
-                       FROM (VALUES %s) AS v(id, mid) WHERE o.id = v.id""",
-                    accepted,
-                    page_size=1000,
-                )
-        if unsent:
-            # The gateway never accepted them: sending again is the first text, not a second.
-            unsent_ids = [row["id"] for row in unsent]
-            OutboxMessage.objects.filter(pk__in=unsent_ids).update(
-                status=Status.QUEUED, next_attempt_at=now, updated_at=now
-            )
-            _hold_back_stopped(unsent_ids)
-        settled = len(rows)
-    _finish_uploads({row["upload_id"] for row in rows})
-    logger.info("reconciled %s messages: %s accepted earlier", settled, len(accepted))
-    return settled
-
-
 def _finish_uploads(upload_ids: set[int]) -> None:
     if not upload_ids:
         return
@@ -480,81 +459,6 @@ def next_due_in() -> float | None:
     if first is None:
         return None
     return max((first - timezone.now()).total_seconds(), 0.0)
-
-
-def pull_delivery_reports() -> int:
-    """Read the gateway's delivery reports from the stored cursor; returns how many applied."""
-    GatewayCursor.objects.get_or_create(name="reports")
-    applied = 0
-    # A report can come before the send's outcome is written: the message is still `sending`
-    # (a sender holds its row while it records the gateway's answer) or `unknown` (the answer
-    # was lost). Skipping it would lose the report for good, since the cursor moves on; waiting
-    # for the sender would stall every report behind it for as long as its gateway call takes.
-    # So the cursor stops just before the first report about a row someone holds, and the next
-    # pull (the beat's, or a sender's) reads it again. Applying a report twice changes nothing.
-    # If it was the upload's last pending message, nobody else would mark the upload done.
-    reportable = (Status.SENT, Status.UNKNOWN, Status.SENDING)
-    settled_uploads: set[int] = set()
-    with transaction.atomic():
-        cursor_row = (
-            GatewayCursor.objects.select_for_update(skip_locked=True).filter(name="reports").first()
-        )
-        if cursor_row is None:
-            return 0
-        for _page in range(100):
-            try:
-                reports, position = gateway.pull_reports(cursor_row.position)
-            except gateway.GatewayUnavailable:
-                break
-            if not reports:
-                break
-            ids = [r["client_id"] for r in reports]
-            mine = {
-                str(c)
-                for c in OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(client_id__in=ids)
-                .values_list("client_id", flat=True)
-            }
-            held = {
-                str(c)
-                for c in OutboxMessage.objects.filter(client_id__in=ids).values_list(
-                    "client_id", flat=True
-                )
-            } - mine
-            blocked_at = next((i for i, r in enumerate(reports) if r["client_id"] in held), None)
-            if blocked_at is not None:
-                if blocked_at:
-                    position = int(reports[blocked_at - 1]["seq"])
-                else:
-                    position = cursor_row.position
-                reports = reports[:blocked_at]
-            delivered = [r["client_id"] for r in reports if r.get("status") == "delivered"]
-            failed = [r for r in reports if r.get("status") == "failed"]
-            now = timezone.now()
-            settled_uploads.update(
-                OutboxMessage.objects.filter(
-                    client_id__in=delivered + [r["client_id"] for r in failed],
-                    status__in=(Status.UNKNOWN, Status.SENDING),
-                ).values_list("upload_id", flat=True)
-            )
-            if delivered:
-                applied += OutboxMessage.objects.filter(
-                    client_id__in=delivered, status__in=reportable
-                ).update(status=Status.DELIVERED, delivered_at=now, updated_at=now)
-            for report in failed:
-                applied += OutboxMessage.objects.filter(
-                    client_id=report["client_id"], status__in=reportable
-                ).update(
-                    status=Status.FAILED,
-                    failure_reason=str(report.get("reason") or "")[:255],
-                    updated_at=now,
-                )
-            cursor_row.position = position
-            cursor_row.save(update_fields=["position"])
-            if blocked_at is not None:
-                break
-    _finish_uploads(settled_uploads)
-    return applied
 
 
 def sweep_outbox() -> bool:

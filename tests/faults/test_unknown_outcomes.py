@@ -47,16 +47,17 @@ def test_delivery_report_of_a_lost_answer_finishes_the_upload(health_user, templ
     lost, *answered = ids
     # The gateway takes the first message but its answer is lost on the way back.
     message = OutboxMessage.objects.get(pk=lost)
-    gateway.send_batch(
+    gateway.provider().send_batch(
         [
-            {
-                "client_id": str(message.client_id),
-                "to": message.to,
-                "from": message.sender,
-                "text": message.text,
-                "type": message.channel,
-            }
-        ]
+            gateway.Outgoing(
+                client_id=str(message.client_id),
+                to=message.to,
+                sender=message.sender,
+                text=message.text,
+                channel=message.channel,
+            )
+        ],
+        batch_key="",
     )
     OutboxMessage.objects.filter(pk=lost).update(status="unknown")
     services.send_claimed(answered)
@@ -82,9 +83,9 @@ def test_delivery_report_pulled_while_the_send_is_being_recorded_is_not_lost(
     ids = services.claim_outbox_batch()
     record_results = sending._record_results
 
-    def slow_record(rows, results):
+    def slow_record(rows, results, **kwargs):
         time.sleep(1.0)
-        record_results(rows, results)
+        record_results(rows, results, **kwargs)
 
     monkeypatch.setattr(sending, "_record_results", slow_record)
 

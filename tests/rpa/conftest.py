@@ -28,6 +28,20 @@ os.environ["SMS_GATEWAY_URL"] = f"http://127.0.0.1:{SIM_PORT}"
 os.environ["RPA_RETRY_BASE_SECONDS"] = "1"
 os.environ["SMS_GATEWAY_TIMEOUT"] = "5"
 os.environ["RPA_PRIVATE_ROOT"] = str(SIM_DIR / "private")
+# The keys the provider simulators check and the adapters sign with (never real ones).
+PROVIDER_KEYS = {
+    "SENS_SERVICE_ID": "ncp:sms:kr:000000000001:flexwork-test",
+    "SENS_ACCESS_KEY": "test-access-key",
+    "SENS_SECRET_KEY": "test-secret-key",
+    "NHN_SMS_APP_KEY": "test-app-key",
+    "NHN_SMS_SECRET_KEY": "test-nhn-secret",
+    "SENS_ALIMTALK_SERVICE_ID": "ncp:kkobizmsg:kr:000000000001:flexwork-test",
+    "SENS_KAKAO_CHANNEL_ID": "@flexwork-test",
+    "NHN_ALIMTALK_APP_KEY": "test-alimtalk-app-key",
+    "NHN_ALIMTALK_SECRET_KEY": "test-alimtalk-secret",
+    "NHN_ALIMTALK_SENDER_KEY": "test-kakao-sender-key",
+}
+os.environ.update(PROVIDER_KEYS)
 
 
 def start_simulator(port: int, record: Path, *extra: str) -> subprocess.Popen:
@@ -115,3 +129,48 @@ def gateway(sms_gateway):
 @pytest.fixture
 def templates(db):
     return make_templates()
+
+
+# --- one simulator per provider ------------------------------------------------------------
+
+PROVIDER_NAMES = ("simulator", "sens", "nhn")
+# The caller number the factories' templates use, registered at every provider simulator.
+REGISTERED_SENDER = "0212345678"
+
+
+def provider_settings(name: str, url: str) -> dict:
+    """The settings (and environment of a worker) that send through `name` at `url`."""
+    values = {"SMS_PROVIDER": name, **PROVIDER_KEYS}
+    values.update(
+        SMS_GATEWAY_URL=url, SENS_API_URL=url, NHN_SMS_API_URL=url, NHN_ALIMTALK_API_URL=url
+    )
+    return values
+
+
+def start_provider(name: str, *extra: str):
+    port = free_port()
+    record = SIM_DIR / f"{name}-{port}.jsonl"
+    process = start_simulator(
+        port, record, "--provider", name, "--senders", REGISTERED_SENDER, *extra
+    )
+    return process, Simulator(f"http://127.0.0.1:{port}", record)
+
+
+@pytest.fixture(scope="session", params=PROVIDER_NAMES)
+def provider_sim(request):
+    process, simulator = start_provider(request.param)
+    simulator.name = request.param
+    yield simulator
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def through(provider_sim, settings):
+    """This test sends through the parametrized provider's simulator, faults off."""
+    for key, value in provider_settings(provider_sim.name, provider_sim.url).items():
+        setattr(settings, key, value)
+    calm = {"fail_rate": 0, "busy_rate": 0, "rate_limit": 0, "latency_ms": 0, "drop_rate": 0}
+    provider_sim.configure(**calm, kakao_miss_rate=0)
+    yield provider_sim
+    provider_sim.configure(**calm, kakao_miss_rate=0)
