@@ -1,4 +1,5 @@
-"""Redis stopped in the middle of a send and started again: sending resumes by itself.
+"""Redis stopped in the middle of a send and started again: sending resumes by itself, through
+each provider's protocol.
 
 The test runs its own Redis server (never the shared one), its own worker and its own
 `celery beat`, so the only thing that wakes the senders after the restart is the beat's
@@ -14,6 +15,7 @@ import pytest
 from rpa import services
 from rpa.models import OutboxMessage, Recipient
 from tests.faults.conftest import wait_for
+from tests.rpa.conftest import PROVIDER_NAMES, REGISTERED_SENDER, provider_settings
 from tests.rpa.factories import make_templates, results_sheet, upload_sheet
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -22,8 +24,14 @@ ROWS = 2000
 PENDING = ("queued", "sending", "unknown")
 
 
-def test_redis_restarted_mid_send_resumes_and_texts_everyone_once(health_user, stack, processes):
-    own = stack("--latency-ms", "150")
+@pytest.mark.parametrize("provider", PROVIDER_NAMES)
+def test_redis_restarted_mid_send_resumes_and_texts_everyone_once(
+    health_user, stack, processes, settings, provider
+):
+    own = stack("--latency-ms", "150", "--provider", provider, "--senders", REGISTERED_SENDER)
+    for key, value in provider_settings(provider, own.gateway.url).items():
+        own.env[key] = value
+        setattr(settings, key, value)
     own.worker("redis")
     beat = own.beat()
     make_templates()

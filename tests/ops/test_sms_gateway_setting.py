@@ -1,4 +1,5 @@
-"""A process with no usable SMS gateway address refuses to start instead of failing every send."""
+"""With the simulator as provider, a process with no usable simulator address refuses to start
+instead of failing every send."""
 
 import os
 import subprocess
@@ -15,7 +16,12 @@ def _start(gateway: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SMS_GATEWAY_URL": gateway},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SMS_PROVIDER": "simulator",
+            "SMS_GATEWAY_URL": gateway,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -28,7 +34,7 @@ def test_unusable_sms_gateway_url_refuses_to_start_with_a_sentence(gateway):
     assert result.returncode != 0
     last = result.stderr.strip().splitlines()[-1]
     assert "SMS_GATEWAY_URL is" in last
-    assert "set it to the SMS provider's http(s) address" in last
+    assert "set it to the simulator's http(s) address" in last
 
 
 def test_an_https_sms_gateway_url_starts():

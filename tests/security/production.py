@@ -23,6 +23,11 @@ def production_env(**overrides: str) -> dict:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=PRODUCTION_KEY,
         DJANGO_ALLOWED_HOSTS="flexwork.example.go.kr",
+        # A real provider with its keys: the simulator is an error with debug off (rpa.E002).
+        SMS_PROVIDER="sens",
+        SENS_SERVICE_ID="ncp:sms:kr:000000000000:flexwork",
+        SENS_ACCESS_KEY="production-access-key",
+        SENS_SECRET_KEY="production-secret-key",
     )
     for name, value in overrides.items():
         if value is None:
