@@ -53,7 +53,7 @@ class RowResult:
         return tuple(cell_text(cell) for cell in self.cells)
 
     def to_dict(self) -> dict:
-        """The row as the dry run prints it (CASE-SHEETS.md)."""
+        """The row as the dry run prints it (docs/case-sheets.md)."""
         if self.status == VALID:
             return {
                 "row": self.row,
@@ -91,7 +91,7 @@ class SheetReport:
         return counts
 
     def to_dict(self) -> dict:
-        """The dry-run JSON object of CASE-SHEETS.md, keys in its order."""
+        """The dry-run JSON object of docs/case-sheets.md, keys in its order."""
         return {
             "file": self.file,
             "sheet": self.sheet,
