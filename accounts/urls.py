@@ -1,3 +1,5 @@
+"""URLs of accounts: pages under /accounts/ (sign-in, one-time codes, settings), the API's /me/."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 

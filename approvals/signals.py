@@ -13,5 +13,3 @@ from django.dispatch import Signal
 
 document_decided = Signal()
 document_resubmitted = Signal()
-
-OUTCOMES = ("approved", "returned", "withdrawn")

@@ -1,6 +1,4 @@
-"""URL map: each app brings its pages, its API under /api/v1/ and any root-level routes."""
-
-from importlib import import_module
+"""URL map: each app's pages under its own prefix, its API under /api/v1/, a few root routes."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -9,7 +7,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import urls as accounts_urls
 from accounts import views as accounts_views
+from approvals import urls as approvals_urls
+from rpa import urls as rpa_urls
+from smartcenters import urls as smartcenters_urls
+from worktime import urls as worktime_urls
 
 from . import views
 
@@ -18,15 +21,8 @@ handler404 = "config.views.not_found"
 admin.site.site_header = "Flexwork"
 admin.site.site_title = "Flexwork"
 
-# (app, URL prefix of its pages)
-APP_PREFIXES = [
-    ("accounts", "accounts/"),
-    ("approvals", "approvals/"),
-    ("smartcenters", "centers/"),
-    ("worktime", "worktime/"),
-    ("rpa", "rpa/"),
-]
-
+# Namespaces: an app's pages are "<app>:<name>", its API "<app>-api:<name>"; root routes keep
+# their own names ("rpa-selfcheck", "webmanifest").
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -41,17 +37,24 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    # accounts: sign-in, one-time codes, settings, notifications; the API's /me/.
+    path("accounts/", include((accounts_urls.urlpatterns, "accounts"))),
+    path("api/v1/", include((accounts_urls.api_urlpatterns, "accounts-api"))),
+    # approvals: inbox and documents; the web app's offline page, manifest and service worker.
+    path("approvals/", include((approvals_urls.urlpatterns, "approvals"))),
+    path("api/v1/", include((approvals_urls.api_urlpatterns, "approvals-api"))),
+    path("", include(approvals_urls.root_urlpatterns)),
+    # smartcenters: seat booking.
+    path("centers/", include((smartcenters_urls.urlpatterns, "smartcenters"))),
+    path("api/v1/", include((smartcenters_urls.api_urlpatterns, "smartcenters-api"))),
+    # worktime: flexible-work requests, 근무상황 (away records), closures.
+    path("worktime/", include((worktime_urls.urlpatterns, "worktime"))),
+    path("api/v1/", include((worktime_urls.api_urlpatterns, "worktime-api"))),
+    # rpa: case sheets and SMS; residents' self-check links at /s/.
+    path("rpa/", include((rpa_urls.urlpatterns, "rpa"))),
+    path("api/v1/", include((rpa_urls.api_urlpatterns, "rpa-api"))),
+    path("", include(rpa_urls.root_urlpatterns)),
 ]
-
-for app_label, prefix in APP_PREFIXES:
-    module = import_module(f"{app_label}.urls")
-    urlpatterns.append(path(prefix, include((module.urlpatterns, app_label))))
-    api = getattr(module, "api_urlpatterns", None)
-    if api:
-        urlpatterns.append(path("api/v1/", include((api, f"{app_label}-api"))))
-    root = getattr(module, "root_urlpatterns", None)
-    if root:
-        urlpatterns.append(path("", include(root)))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -25,11 +25,6 @@ SAMPLE_CONTEXT = {
 _formatter = string.Formatter()
 
 
-def template_placeholders(text: str) -> list[str]:
-    """Field names used by a template, in order; raises ValueError on broken braces."""
-    return [field for _lit, field, _spec, _conv in _formatter.parse(text) if field is not None]
-
-
 def template_problem(text: str) -> str | None:
     """One sentence saying why a template cannot be used, or None when it can."""
     if not text.strip():

@@ -116,7 +116,7 @@ def messages_of(upload: Upload, *, status: str | None = None):
 
 
 def dry_run(upload: Upload) -> dict:
-    """The stored upload as the dry-run JSON object of CASE-SHEETS.md."""
+    """The stored upload as the dry-run JSON object of docs/case-sheets.md."""
     rows = []
     for r in upload.recipients.order_by("row").iterator(chunk_size=5000):
         if r.status == Recipient.Status.VALID:

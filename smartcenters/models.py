@@ -119,19 +119,6 @@ class Seat(models.Model):
     def __str__(self) -> str:
         return f"{self.center.short_name} {self.label}"
 
-    @property
-    def attributes(self) -> list[str]:
-        names = []
-        if self.has_monitor:
-            names.append(_("monitor"))
-        if self.has_desktop:
-            names.append(_("desktop PC"))
-        if self.has_phone:
-            names.append(_("phone"))
-        if self.is_quiet:
-            names.append(_("quiet zone"))
-        return names
-
 
 class BookingRules(models.Model):
     """The booking rules admins may change; exactly one row (pk 1)."""

@@ -16,10 +16,6 @@ from .workdays import work_calendar
 OCCUPYING_STATUSES = ("held", "confirmed", "checked_in", "completed")
 
 
-def booking_rules() -> BookingRules:
-    return BookingRules.load()
-
-
 def closure_reasons(center_ids, day: date) -> dict[int, str]:
     """The reason of each center's own closure on `day`, for the centers closed that day."""
     return dict(

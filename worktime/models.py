@@ -21,7 +21,7 @@ class Kind(models.TextChoices):
 
 
 class WorkPolicy(models.Model):
-    """The rules of one arrangement kind; admins edit them, defaults come from PRODUCT.md."""
+    """The rules of one arrangement kind; admins edit them, defaults in docs/product-rules.md."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
     is_enabled = models.BooleanField(_("open for requests"), default=True)

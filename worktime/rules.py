@@ -65,7 +65,8 @@ class Policy:
     emergency_allowed: bool = True
 
 
-# The defaults of PRODUCT.md (also written by the data migration; admins change them there).
+# The defaults of docs/product-rules.md (also written by the data migration; admins change them
+# in the admin).
 DEFAULT_POLICIES: dict[str, dict] = {
     Kind.STAGGERED: {
         "earliest_start": dt.time(7, 0),

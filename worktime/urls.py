@@ -1,3 +1,6 @@
+"""URLs of flexible work: pages under /worktime/ (with 근무상황 under away/), the API under
+/api/v1/worktime/."""
+
 from django.urls import path
 
 from . import api, views

@@ -6,9 +6,9 @@
         report = read_sheet(uploaded_bytes, "명단.xlsx")
     except SheetRefused as refusal:
         ...  # str(refusal): one translated sentence; refusal.code: a stable reason name
-    report.to_dict()  # the dry-run JSON object of CASE-SHEETS.md
+    report.to_dict()  # the dry-run JSON object of docs/case-sheets.md
 
-Rules: ../shared/CASE-SHEETS.md. Nothing here touches the database.
+Rules: docs/case-sheets.md. Nothing here touches the database.
 """
 
 from .errors import SheetRefused
@@ -16,17 +16,14 @@ from .headers import ALIASES, FIELDS
 from .reader import read_sheet
 from .report import (
     DUPLICATE,
-    INCONCLUSIVE,
     MESSAGE_KINDS,
-    NEGATIVE,
-    POSITIVE,
     QUARANTINE,
     REJECTED,
     VALID,
     RowResult,
     SheetReport,
 )
-from .values import neutralize_formula
+from .values import INCONCLUSIVE, NEGATIVE, POSITIVE, neutralize_formula
 
 __all__ = [
     "ALIASES",

@@ -12,16 +12,16 @@ from . import headers as h
 from .errors import SheetRefused
 from .report import (
     DUPLICATE,
-    POSITIVE,
     QUARANTINE,
     REJECTED,
-    SELF_QUARANTINE,
     VALID,
     RowResult,
     SheetReport,
 )
 from .sources import load_bytes, max_upload_bytes, open_tables
 from .values import (
+    POSITIVE,
+    SELF_QUARANTINE,
     ValueProblem,
     cell_text,
     name_key,

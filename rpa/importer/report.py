@@ -5,21 +5,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from .values import INCONCLUSIVE, NEGATIVE, POSITIVE, cell_text
+
+# A row's verdict.
 VALID = "valid"
 REJECTED = "rejected"
 DUPLICATE = "duplicate"
-STATUSES = (VALID, REJECTED, DUPLICATE)
 
-# Message kinds the sending side sends for a valid row.
-NEGATIVE = "negative"
-POSITIVE = "positive"
-INCONCLUSIVE = "inconclusive"
+# Message kinds the sending side sends for a valid row: one per test result, and the
+# quarantine notice for a row with a quarantine period (a positive result still comes first).
 QUARANTINE = "quarantine"
 MESSAGE_KINDS = (NEGATIVE, POSITIVE, INCONCLUSIVE, QUARANTINE)
-
-# Categories (구분) the importer recognizes.
-SELF_QUARANTINE = "self_quarantine"
-ACTIVE_MONITORING = "active_monitoring"
 
 
 def _iso(value: datetime.date | None) -> str | None:
@@ -54,16 +50,10 @@ class RowResult:
     @property
     def raw(self) -> tuple[str, ...]:
         """The original cell values as text, in sheet order (dates as YYYY-MM-DD)."""
-        from .values import cell_text
-
         return tuple(cell_text(cell) for cell in self.cells)
 
-    @property
-    def first_error(self) -> dict[str, str] | None:
-        return self.errors[0] if self.errors else None
-
     def to_dict(self) -> dict:
-        """The row as the dry run prints it (CASE-SHEETS.md)."""
+        """The row as the dry run prints it (docs/case-sheets.md)."""
         if self.status == VALID:
             return {
                 "row": self.row,
@@ -100,11 +90,8 @@ class SheetReport:
             counts[row.status] += 1
         return counts
 
-    def valid_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if row.status == VALID]
-
     def to_dict(self) -> dict:
-        """The dry-run JSON object of CASE-SHEETS.md, keys in its order."""
+        """The dry-run JSON object of docs/case-sheets.md, keys in its order."""
         return {
             "file": self.file,
             "sheet": self.sheet,

@@ -15,13 +15,14 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from .report import (
-    ACTIVE_MONITORING,
-    INCONCLUSIVE,
-    NEGATIVE,
-    POSITIVE,
-    SELF_QUARANTINE,
-)
+# Test results (판정) a result cell can hold.
+NEGATIVE = "negative"
+POSITIVE = "positive"
+INCONCLUSIVE = "inconclusive"
+
+# Categories (구분) a category cell can hold.
+SELF_QUARANTINE = "self_quarantine"
+ACTIVE_MONITORING = "active_monitoring"
 
 NAME_MAX_LENGTH = 50
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -35,10 +36,6 @@ class ValueProblem(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # ---------------------------------------------------------------- text

@@ -1,4 +1,4 @@
-"""The policies of PRODUCT.md for each arrangement kind; admins edit them afterwards."""
+"""The policies of docs/product-rules.md for each arrangement kind; admins edit them afterwards."""
 
 import datetime as dt
 from decimal import Decimal

@@ -14,7 +14,7 @@ from accounts.roles import is_health_team
 from rpa.importer import SheetRefused, read_sheet
 from rpa.importer.sources import load_bytes, max_upload_bytes
 
-# Exit status for a file refused as a whole (CASE-SHEETS.md).
+# Exit status for a file refused as a whole (docs/case-sheets.md).
 REFUSED_EXIT_STATUS = 2
 
 
