@@ -144,6 +144,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SESSION_WORKER = f"test-{os.getpid()}@localhost"
+_session_worker_started: list[str] = []
+
+
+@pytest.fixture
+def session_worker_paused():
+    """The session's Celery worker, if one runs, takes no task during this test: what the test
+    sends, it sends in its own process, and nothing races it with other settings."""
+    from config.celery import app
+
+    paused = list(_session_worker_started)
+    for name in paused:
+        app.control.cancel_consumer("celery", destination=[name], reply=True, timeout=5)
+    yield
+    for name in paused:
+        app.control.add_consumer("celery", destination=[name], reply=True, timeout=5)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery -A config worker` against the test database and the test Redis database."""
@@ -154,7 +172,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db_name}"
     env["DJANGO_LOCAL_HTTP"] = "1"
     app.connection_for_write().default_channel.client.flushdb()
-    hostname = f"test-{os.getpid()}@localhost"
+    hostname = SESSION_WORKER
     process = subprocess.Popen(worker_command(hostname), cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -166,7 +184,9 @@ def celery_worker(django_db_setup, django_db_blocker):
     else:
         process.kill()
         raise RuntimeError("the Celery worker did not answer within 60 s")
+    _session_worker_started.append(hostname)
     yield process
+    _session_worker_started.clear()
     process.terminate()
     try:
         process.wait(timeout=20)

@@ -171,6 +171,8 @@ class Provider:
     finds_lost_sends = True
     # Whether delivery results come as a report stream with a cursor (else: asked per message).
     reports_by_cursor = False
+    # Where a cursor-read report stream lives: each stream keeps its own position.
+    report_stream = ""
 
     def send_batch(self, messages: list[Outgoing], *, batch_key: str) -> list[SendResult]:
         raise NotImplementedError

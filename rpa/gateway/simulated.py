@@ -29,6 +29,10 @@ class SimulatedProvider(Provider):
     max_batch = 1000
     reports_by_cursor = True
 
+    @property
+    def report_stream(self) -> str:
+        return settings.SMS_GATEWAY_URL
+
     def send_batch(self, messages: list[Outgoing], *, batch_key: str) -> list[SendResult]:
         payload = [
             {

@@ -1,6 +1,7 @@
 """Settling what was sent: unknown outcomes, uncertain batches, delivery results and reports."""
 
 import datetime
+import hashlib
 import logging
 
 from django.conf import settings
@@ -234,9 +235,16 @@ def _ask_results(provider: gateway.Provider, limit: int = 1000) -> int:
     return applied
 
 
+def _report_cursor(provider: gateway.Provider) -> str:
+    """One cursor per report stream: a gateway at another address counts from its own start
+    instead of skipping reports up to where the old one had got."""
+    return "reports:" + hashlib.sha256(provider.report_stream.encode()).hexdigest()[:16]
+
+
 def _pull_report_stream(provider: gateway.Provider) -> int:
     """Read the gateway's delivery reports from the stored cursor; returns how many applied."""
-    GatewayCursor.objects.get_or_create(name="reports")
+    cursor_name = _report_cursor(provider)
+    GatewayCursor.objects.get_or_create(name=cursor_name)
     applied = 0
     # A report can come before the send's outcome is written: the message is still `sending`
     # (a sender holds its row while it records the gateway's answer) or `unknown` (the answer
@@ -249,7 +257,9 @@ def _pull_report_stream(provider: gateway.Provider) -> int:
     settled_uploads: set[int] = set()
     with transaction.atomic():
         cursor_row = (
-            GatewayCursor.objects.select_for_update(skip_locked=True).filter(name="reports").first()
+            GatewayCursor.objects.select_for_update(skip_locked=True)
+            .filter(name=cursor_name)
+            .first()
         )
         if cursor_row is None:
             return 0

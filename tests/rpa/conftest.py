@@ -166,8 +166,9 @@ def provider_sim(request):
 
 
 @pytest.fixture
-def through(provider_sim, settings):
-    """This test sends through the parametrized provider's simulator, faults off."""
+def through(provider_sim, settings, session_worker_paused):
+    """This test sends through the parametrized provider's simulator, faults off, in its own
+    process: the session's worker (with the environment's provider) takes none of its tasks."""
     for key, value in provider_settings(provider_sim.name, provider_sim.url).items():
         setattr(settings, key, value)
     calm = {"fail_rate": 0, "busy_rate": 0, "rate_limit": 0, "latency_ms": 0, "drop_rate": 0}
