@@ -7,6 +7,7 @@ class SmartcentersConfig(AppConfig):
     verbose_name = _("Smart-work centers")
 
     def ready(self) -> None:
+        # Imported here: apps.py loads before the app registry, and these modules load models.
         from django.db.models.signals import post_save
 
         from approvals.signals import document_decided

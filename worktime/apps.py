@@ -9,6 +9,7 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Flexible work")
 
     def ready(self) -> None:
+        # Imported here: apps.py loads before the app registry, and these modules load models.
         from django.db.models.signals import post_save
 
         from approvals.signals import document_decided, document_resubmitted
