@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
 from .. import gateway, rules
+from ..messages import render_message
 from ..models import MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
 from ..readiness import sender_problem
 from .bulk import copy_insert
-from .messages import render_message
 from .uploads import _mark_already_messaged
 
 logger = logging.getLogger(__name__)
