@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,6 @@ class SmartcentersConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: apps.py loads before the app registry, and these modules load models.
-        from django.db.models.signals import post_save
-
         from approvals.signals import document_decided
 
         from . import closing, services

@@ -1,6 +1,7 @@
 """Flexible work."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,6 @@ class WorktimeConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: apps.py loads before the app registry, and these modules load models.
-        from django.db.models.signals import post_save
-
         from approvals.signals import document_decided, document_resubmitted
         from smartcenters.workdays import register_office_holidays
 
