@@ -69,6 +69,7 @@ bootstrap:
 test: bootstrap venv messages static
 	@REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m config.preflight
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not faults" $(PYTEST_ARGS)
 

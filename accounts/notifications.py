@@ -30,7 +30,7 @@ def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Not
 
 
 def enqueue_delivery(notification_id: int) -> None:
-    from .tasks import deliver_notification
+    from .tasks import deliver_notification  # here: accounts.tasks imports this module
 
     try:
         deliver_notification.delay(notification_id)

@@ -1,5 +1,6 @@
 """Roles as groups: which group a person is in decides what they see and whether OTP is required."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 STAFF = "staff"
@@ -85,8 +86,6 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
 
     Runs once, after the last app's signal, when every app's permissions have been created.
     """
-    from django.apps import apps
-
     last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
     if sender.label == last.label:
         ensure_roles(exact=False)

@@ -9,6 +9,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self) -> None:
+        # Imported here: apps.py loads before the app registry, and these modules load models.
         from accounts.nav import register_counter
 
         from .selectors import waiting_count

@@ -10,8 +10,18 @@ from accounts.models import User
 from accounts.roles import is_admin
 
 from .models import Absence, Action, ApprovalStep, Attachment, Document
-from .services import can_withdraw
 from .substitutes import substitutes_on
+
+
+def can_withdraw(document: Document, user: User) -> bool:
+    """회수: the applicant, while the document is pending and nobody has acted in this round."""
+    return (
+        document.applicant_id == user.pk
+        and document.status == Document.Status.PENDING
+        and not document.actions.filter(
+            round=document.round, kind__in=[Action.Kind.APPROVED, Action.Kind.RETURNED]
+        ).exists()
+    )
 
 
 def _waiting_steps_for(user: User) -> QuerySet:

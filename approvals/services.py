@@ -533,17 +533,6 @@ def return_(*, document: Document, actor: User, reason: str, client: str = "web"
     return document
 
 
-def can_withdraw(document: Document, user: User) -> bool:
-    """회수: the applicant, while the document is pending and nobody has acted in this round."""
-    return (
-        document.applicant_id == user.pk
-        and document.status == Document.Status.PENDING
-        and not document.actions.filter(
-            round=document.round, kind__in=[Action.Kind.APPROVED, Action.Kind.RETURNED]
-        ).exists()
-    )
-
-
 @transaction.atomic
 def withdraw(*, document: Document, actor: User, client: str = "web") -> Document:
     """The applicant takes the document back (회수) while nobody has acted on it yet."""

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +9,7 @@ class RpaConfig(AppConfig):
     verbose_name = _("Case sheets and messages")
 
     def ready(self) -> None:
-        from django.conf import settings
-
+        # Start-up work, once the apps are loaded: register the checks, refuse an unknown provider.
         from . import checks  # noqa: F401 - registers the system checks
         from .gateway import PROVIDERS, provider_problem
 

@@ -7,8 +7,9 @@ from django.db.models import Count
 
 from accounts.selectors import mask_phone
 
-from . import services
+from .messages import render_message
 from .models import MessageTemplate, OutboxMessage, Recipient, Upload
+from .selfcheck_selectors import quarantined_without_check
 
 COUNT_KEYS = ("queued", "sending", "uncertain", "sent", "delivered", "failed", "stopped")
 
@@ -88,7 +89,7 @@ def preview_page(upload: Upload, *, only_rejected: bool, page: int, per_page: in
         recipient.preview = None
         template = templates.get(recipient.message_kind)
         if recipient.status == Recipient.Status.VALID and template is not None:
-            text, length, channel = services.render_message(template, recipient)
+            text, length, channel = render_message(template, recipient)
             recipient.preview = {"text": text, "bytes": length, "channel": channel}
     return page_obj
 
@@ -149,7 +150,7 @@ def dry_run(upload: Upload) -> dict:
 
 
 def missing_checks(day: datetime.date) -> list[Recipient]:
-    people = services.quarantined_without_check(day)
+    people = quarantined_without_check(day)
     for person in people:
         person.masked_phone = mask_phone(person.phone)
     return people

@@ -9,10 +9,61 @@ from django_celery_beat.models import PeriodicTask
 from accounts.selectors import mask_phone
 
 from . import rules, selfcheck_rules
-from .models import CallLog, MessageKind, OutboxMessage, Recipient, SelfCheck
-from .services import is_flagged, quarantined_without_check, thresholds
+from .models import CallLog, HealthSettings, MessageKind, OutboxMessage, Recipient, SelfCheck
 
 REMINDER_TASK = "rpa.tasks.send_selfcheck_reminders"
+
+
+def thresholds() -> HealthSettings:
+    """The health lead's thresholds; the defaults until they are first saved in the admin."""
+    return HealthSettings.objects.filter(pk=1).first() or HealthSettings()
+
+
+def is_flagged(check: SelfCheck, settings: HealthSettings) -> bool:
+    return selfcheck_rules.is_flagged(
+        check.temperature,
+        check.symptoms,
+        fever_from=settings.fever_from,
+        flag_any_symptom=settings.flag_any_symptom,
+    )
+
+
+def quarantined_without_check(day: datetime.date) -> list[Recipient]:
+    """Residents in quarantine on `day` who were texted and have not sent that day's check.
+
+    One entry a person (same name and phone): a person listed on several days' sheets is one
+    resident, and a check sent from any of their links counts.
+    """
+    candidates = (
+        Recipient.objects.filter(
+            status=Recipient.Status.VALID,
+            message_kind=MessageKind.QUARANTINE,
+            quarantine_start__lte=day,
+            quarantine_end__gte=day,
+            messages__kind=MessageKind.QUARANTINE,
+            messages__status__in=(
+                OutboxMessage.Status.SENT,
+                OutboxMessage.Status.DELIVERED,
+                OutboxMessage.Status.SENDING,
+                OutboxMessage.Status.UNKNOWN,
+            ),
+        )
+        .select_related("upload")
+        .order_by("-upload__created_at", "row")
+    )
+    checked = {
+        rules.resident_key(name=n, phone=p)
+        for n, p in SelfCheck.objects.filter(day=day).values_list(
+            "recipient__name", "recipient__phone"
+        )
+    }
+    people: dict[str, Recipient] = {}
+    for recipient in candidates:
+        key = rules.resident_key(name=recipient.name, phone=recipient.phone)
+        if key in checked or key in people:
+            continue
+        people[key] = recipient
+    return list(people.values())
 
 
 @dataclass

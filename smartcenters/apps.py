@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,7 @@ class SmartcentersConfig(AppConfig):
     verbose_name = _("Smart-work centers")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
+        # Imported here: apps.py loads before the app registry, and these modules load models.
         from approvals.signals import document_decided
 
         from . import closing, services

@@ -12,8 +12,18 @@ from . import rules
 from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
 from .workdays import work_calendar
 
-# Statuses that count as a seat being used (or about to be) in the figures.
-OCCUPYING_STATUSES = ("held", "confirmed", "checked_in", "completed")
+# A booking's statuses and origins as other apps name them (they never reach into our models).
+BookingStatus = Booking.Status
+BookingOrigin = Booking.Origin
+
+# Statuses that count as a seat being used (or about to be): in the figures, and on a person's
+# calendar as "at a center that day".
+OCCUPYING_STATUSES = (
+    BookingStatus.HELD,
+    BookingStatus.CONFIRMED,
+    BookingStatus.CHECKED_IN,
+    BookingStatus.COMPLETED,
+)
 
 
 def closure_reasons(center_ids, day: date) -> dict[int, str]:
@@ -388,3 +398,51 @@ def no_show_rate(start: date, end: date) -> tuple[int, int, float]:
     used = qs.filter(status__in=("checked_in", "completed")).count()
     due = no_shows + used
     return no_shows, due, (no_shows / due if due else 0.0)
+
+
+def active_centers() -> QuerySet[Center]:
+    return Center.objects.filter(is_active=True)
+
+
+def active_seats() -> QuerySet[Seat]:
+    """Seats open for booking, with their center (whose own switch the caller may check)."""
+    return Seat.objects.filter(is_active=True).select_related("center")
+
+
+def center_named(short_name: str) -> Center | None:
+    """The center of that short name, or else any center (demo data picks one this way)."""
+    return Center.objects.filter(short_name=short_name).first() or Center.objects.first()
+
+
+def occupying_bookings_by_person_and_day(
+    user_ids, start: date, end: date
+) -> dict[tuple[int, date], list[Booking]]:
+    """The bookings that put each person at a center on each day of the range, in slot order."""
+    result: dict[tuple[int, date], list[Booking]] = defaultdict(list)
+    for booking in (
+        Booking.objects.filter(
+            user__in=user_ids, date__range=(start, end), status__in=OCCUPYING_STATUSES
+        )
+        .select_related("seat__center")
+        .order_by("date", "slot")
+    ):
+        result[(booking.user_id, booking.date)].append(booking)
+    return result
+
+
+def self_bookings_since(user, *, since: date) -> QuerySet[Booking]:
+    """Seat bookings the person made themself (an arrangement's seats are in its days)."""
+    return (
+        Booking.objects.filter(
+            user=user,
+            date__gte=since,
+            status__in=(
+                BookingStatus.CONFIRMED,
+                BookingStatus.CHECKED_IN,
+                BookingStatus.COMPLETED,
+            ),
+            origin=BookingOrigin.SELF,
+        )
+        .select_related("seat__center")
+        .order_by("date")
+    )

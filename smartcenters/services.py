@@ -464,6 +464,28 @@ def release_booking(
     return booking
 
 
+@transaction.atomic
+def confirm_held_bookings(*, booking_ids: list[int]) -> None:
+    """Confirm the bookings among `booking_ids` still held (their smart-work request passed)."""
+    for booking in Booking.objects.select_for_update().filter(
+        pk__in=booking_ids, status=Booking.Status.HELD
+    ):
+        confirm_booking(booking=booking)
+
+
+@transaction.atomic
+def give_back_bookings(*, booking_ids: list[int], actor, reason: str) -> None:
+    """Free the active bookings among `booking_ids` that an arrangement no longer needs: a hold
+    is released without a word, a confirmed seat is cancelled in `actor`'s name."""
+    for booking in Booking.objects.select_for_update().filter(
+        pk__in=booking_ids, status__in=Booking.ACTIVE_STATUSES
+    ):
+        if booking.status == Booking.Status.HELD:
+            release_booking(booking=booking, reason=reason, notify_holder=False)
+        else:
+            cancel_booking(booking=booking, actor=actor, reason=reason)
+
+
 def check_in(*, booking: Booking, actor, token: str, now: datetime | None = None) -> Booking:
     """The holder checks in at the seat within the check-in window.
 

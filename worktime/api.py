@@ -16,6 +16,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smartcenters import selectors as center_selectors
+
 from . import selectors, services
 from .models import Arrangement, Kind, Status
 
@@ -379,8 +381,6 @@ class RequestPreview(APIView):
 
 def _request_fields(data) -> tuple[dict, dict]:
     """A request body read into the service's fields, or the errors of each field."""
-    from smartcenters.models import Center, Seat
-
     serializer = RequestInputSerializer(data=data)
     if not serializer.is_valid():
         return {}, serializer.errors
@@ -389,11 +389,11 @@ def _request_fields(data) -> tuple[dict, dict]:
     center_id, seat_id = data.pop("center", None), data.pop("seat", None)
     center = seat = None
     if center_id is not None:
-        center = Center.objects.filter(pk=center_id, is_active=True).first()
+        center = center_selectors.active_centers().filter(pk=center_id).first()
         if center is None:
             errors["center"] = [_("No such smart-work center.")]
     if seat_id is not None:
-        seat = Seat.objects.filter(pk=seat_id, is_active=True).select_related("center").first()
+        seat = center_selectors.active_seats().filter(pk=seat_id).first()
         if seat is None:
             errors["seat"] = [_("No such seat.")]
     fields = {

@@ -1,6 +1,7 @@
 """Flexible work."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,7 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Flexible work")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
+        # Imported here: apps.py loads before the app registry, and these modules load models.
         from approvals.signals import document_decided, document_resubmitted
         from smartcenters.workdays import register_office_holidays
 

@@ -18,6 +18,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from approvals import services as approvals
+from smartcenters import selectors as center_selectors
+from smartcenters import services as centers
+from smartcenters.selectors import BookingOrigin, BookingStatus
 
 from . import rules
 from .away import selectors as away_selectors
@@ -89,9 +93,6 @@ def extend_closure(*, closure: Closure, end_date: dt.date, actor: User) -> Closu
 def propose_placements(*, closure: Closure) -> int:
     """(Re)compute the unconfirmed placements: close contacts at home, the others at the
     nearest center with a free seat that day, the rest at home. Returns the rows written."""
-    from smartcenters.models import Center
-    from smartcenters.selectors import free_seats
-
     closure = Closure.objects.select_for_update().get(pk=closure.pk)
     people = list(affected_people(closure))
     contacts = set(closure.close_contacts.values_list("pk", flat=True))
@@ -99,8 +100,8 @@ def propose_placements(*, closure: Closure) -> int:
         (p.person_id, p.date): p
         for p in ClosurePlacement.objects.select_for_update().filter(closure=closure)
     }
-    centers = list(Center.objects.filter(is_active=True).order_by("pk"))
-    center_points = [(c.pk, c.latitude, c.longitude) for c in centers]
+    open_centers = list(center_selectors.active_centers().order_by("pk"))
+    center_points = [(c.pk, c.latitude, c.longitude) for c in open_centers]
     days = closure_days(closure)
     # Days beyond a shortened range or no longer working days lose their unconfirmed rows.
     ClosurePlacement.objects.filter(closure=closure, confirmed_at__isnull=True).exclude(
@@ -117,7 +118,8 @@ def propose_placements(*, closure: Closure) -> int:
     for day in days:
         # Seats this closure already proposed (unconfirmed) are not booked yet: keep them off.
         free = {
-            c.pk: list(free_seats(c, day, "full").values_list("pk", flat=True)) for c in centers
+            c.pk: list(center_selectors.free_seats(c, day, "full").values_list("pk", flat=True))
+            for c in open_centers
         }
         waiting = []
         for person in people_of_day[day]:
@@ -198,8 +200,6 @@ def confirm_closure(*, closure: Closure, actor: User) -> dict[str, int]:
 def _settle_day(placement: ClosurePlacement) -> None:
     """Make way for the placement: keep a remote arrangement the person already has that day,
     step an office arrangement aside, and book the seat (or the nearest free one)."""
-    from smartcenters import services as centers
-
     person, day = placement.person, placement.date
     current = (
         ArrangementDay.objects.select_for_update(of=("self",))
@@ -233,8 +233,8 @@ def _settle_day(placement: ClosurePlacement) -> None:
                     seat=seat,
                     date=day,
                     slot="full",
-                    status="confirmed",
-                    origin="closure",
+                    status=BookingStatus.CONFIRMED,
+                    origin=BookingOrigin.CLOSURE,
                     enforce_rules=False,
                 )
             placement.seat = seat
@@ -260,8 +260,6 @@ def _settle_day(placement: ClosurePlacement) -> None:
 def _record_arrangement(
     closure: Closure, person: User, mode: str, members: list[ClosurePlacement], actor: User
 ) -> Arrangement:
-    from approvals import services as approvals
-
     kind = Kind.SMART_WORK if mode == ClosurePlacement.Mode.CENTER else Kind.REMOTE_HOME
     first = members[0]
     arrangement = Arrangement.objects.create(

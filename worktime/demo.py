@@ -6,6 +6,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
+from approvals import services as approvals
+from smartcenters import selectors as center_selectors
+from smartcenters import services as centers
+from smartcenters.selectors import BookingOrigin, BookingStatus
 
 from . import rules
 from .away import demo as away_demo
@@ -43,14 +47,10 @@ def _week(today: dt.date) -> list[dt.date]:
 
 @transaction.atomic
 def seed(stdout=None) -> None:
-    from approvals import services as approvals
-    from smartcenters import services as centers
-    from smartcenters.models import Center
-
     today = local_today()
     week = _week(today)
     calendar = work_calendar(week[0], week[-1])
-    center = Center.objects.filter(short_name="노은").first() or Center.objects.first()
+    center = center_selectors.center_named("노은")
     seats = list(center.seats.filter(is_active=True).order_by("label")) if center else []
     created = 0
     for index, (username, (kind, weekdays, start, hours, approve, reason)) in enumerate(
@@ -119,8 +119,8 @@ def seed(stdout=None) -> None:
                             seat=seat,
                             date=row.date,
                             slot="full",
-                            status="held",
-                            origin="arrangement",
+                            status=BookingStatus.HELD,
+                            origin=BookingOrigin.ARRANGEMENT,
                             enforce_rules=False,
                         )
                 except centers.BookingError:

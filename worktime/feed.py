@@ -7,6 +7,8 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from smartcenters import selectors as centers
+
 from . import selectors
 from .away import selectors as away_selectors
 
@@ -117,7 +119,7 @@ def calendar_for(user, *, today: dt.date) -> str:
             event.append(f"LOCATION:{_escape(location)}")
         event.append("END:VEVENT")
         lines += event
-    for booking in selectors.self_bookings_since(user, since=since):
+    for booking in centers.self_bookings_since(user, since=since):
         starts, ends = booking.seat.center.hours.slot_times(booking.slot)
         lines += [
             "BEGIN:VEVENT",

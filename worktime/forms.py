@@ -5,6 +5,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Workplace
+from smartcenters import selectors as center_selectors
+
 from . import rules
 from .models import Closure, Kind
 
@@ -94,12 +97,10 @@ class ArrangementRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from smartcenters.models import Center, Seat
-
-        self.fields["center"].queryset = Center.objects.filter(is_active=True)
-        self.fields["seat"].queryset = Seat.objects.filter(
-            is_active=True, center__is_active=True
-        ).select_related("center")
+        self.fields["center"].queryset = center_selectors.active_centers()
+        self.fields["seat"].queryset = center_selectors.active_seats().filter(
+            center__is_active=True
+        )
         self.fields["seat"].label_from_instance = lambda seat: (
             f"{seat.center.short_name} · {seat.label}"
         )
@@ -170,8 +171,6 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import Workplace
-
         buildings = sorted(set(Workplace.objects.values_list("building", flat=True)))
         self.fields["building"].widget = forms.Select(choices=[(b, b) for b in buildings])
 

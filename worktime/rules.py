@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from math import asin, cos, radians, sin, sqrt
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -584,8 +585,6 @@ def _check_daily_hours(hours: Decimal, weekday: int, policy: Policy, errors: _Er
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
-    from math import asin, cos, radians, sin, sqrt
-
     lat1, lon1, lat2, lon2 = map(radians, (lat1, lon1, lat2, lon2))
     a = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * asin(sqrt(a))

@@ -12,14 +12,12 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import Department, User
 from accounts.selectors import members_of
+from smartcenters import selectors as centers
+from smartcenters.workdays import work_calendar
 
 from . import rules
 from .away import selectors as away_selectors
 from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status
-from .services import work_calendar
-
-# Seat bookings that still mean "this person is at a center that day".
-LIVE_BOOKING_STATUSES = ("held", "confirmed", "checked_in", "completed")
 
 
 def skipped_days_of(
@@ -67,21 +65,6 @@ def arrangement_for(user: User, pk: int) -> Arrangement | None:
     )
 
 
-def bookings_between(users, start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], list]:
-    from smartcenters.models import Booking
-
-    result: dict[tuple[int, dt.date], list] = defaultdict(list)
-    for booking in (
-        Booking.objects.filter(
-            user__in=users, date__range=(start, end), status__in=LIVE_BOOKING_STATUSES
-        )
-        .select_related("seat__center")
-        .order_by("date", "slot")
-    ):
-        result[(booking.user_id, booking.date)].append(booking)
-    return result
-
-
 @dataclass
 class MonthCell:
     date: dt.date
@@ -106,7 +89,7 @@ def month_of(user: User, year: int, month: int, *, today: dt.date) -> list[list[
         .select_related("arrangement", "arrangement__center", "arrangement__seat")
     ):
         days[day.date].append(day)
-    bookings = bookings_between([user.pk], start, end)
+    bookings = centers.occupying_bookings_by_person_and_day([user.pk], start, end)
     away = away_selectors.away_between([user.pk], start, end)
     return [
         [
@@ -187,7 +170,7 @@ def board(viewer: User, start: dt.date, end: dt.date) -> dict:
         user_id__in=ids, date__range=(start, end), is_active=True
     ).select_related("arrangement__center", "arrangement__seat", "booking__seat__center"):
         arranged[(day.user_id, day.date)] = day
-    bookings = bookings_between(ids, start, end)
+    bookings = centers.occupying_bookings_by_person_and_day(ids, start, end)
     away = away_selectors.away_between(ids, start, end)
     kinds = dict(Kind.choices)
     statuses = dict(Status.choices)
@@ -239,7 +222,7 @@ def _working_cell(day, booked, kinds, statuses) -> BoardCell:
         seat = day.booking.seat if day.booking_id else arrangement.seat
         if arrangement.kind == Kind.SMART_WORK and seat is not None:
             cell.center = seat.center.short_name
-            if day.booking_id and day.booking.status not in LIVE_BOOKING_STATUSES:
+            if day.booking_id and day.booking.status not in centers.OCCUPYING_STATUSES:
                 cell.seat_released = True
             else:
                 cell.seat = seat.label
@@ -308,19 +291,3 @@ def statistics(year: int) -> dict:
         "requests": {row["status"]: row["n"] for row in requests},
         "active_statuses": ACTIVE_STATUSES,
     }
-
-
-def self_bookings_since(user: User, *, since: dt.date):
-    """Seat bookings the person made themself (arrangement seats are in the arrangement days)."""
-    from smartcenters.models import Booking
-
-    return (
-        Booking.objects.filter(
-            user=user,
-            date__gte=since,
-            status__in=("confirmed", "checked_in", "completed"),
-            origin="self",
-        )
-        .select_related("seat__center")
-        .order_by("date")
-    )

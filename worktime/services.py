@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from approvals import services as approvals
 from smartcenters import closing
+from smartcenters import services as centers
+from smartcenters.selectors import BookingOrigin, BookingStatus
 from smartcenters.workdays import work_calendar
 
 from . import rules
@@ -292,8 +295,6 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
     The holds follow the arrangement, as long as its policy lets it run: the self-booking
     window and the per-person limit bind what a person books for themselves, not these.
     """
-    from smartcenters import services as centers
-
     for day in days:
         try:
             day.booking = centers.book_seat(
@@ -301,8 +302,8 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
                 seat=seat,
                 date=day.date,
                 slot="full",
-                status="held",
-                origin="arrangement",
+                status=BookingStatus.HELD,
+                origin=BookingOrigin.ARRANGEMENT,
                 enforce_rules=False,
             )
         except centers.SeatTaken as taken:
@@ -352,8 +353,6 @@ def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Ar
     `fields`: kind, start_date, end_date, weekdays, start_time, hours, daily_hours, reason,
     is_emergency, emergency_reason, center, seat (see `_check_request`).
     """
-    from approvals import services as approvals
-
     checked = _check_request(applicant=applicant, **fields)
     arrangement = Arrangement(applicant=applicant, status=Status.DRAFT, client=client)
     checked.apply_to(arrangement)
@@ -389,8 +388,6 @@ def revise_arrangement(
     seats are recorded afresh. All or nothing: a refusal leaves the returned request as it
     was. Raises `RequestInvalid`.
     """
-    from approvals import services as approvals
-
     arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     if actor.pk != arrangement.applicant_id:
         raise RequestInvalid({"__all__": [_("Only the applicant can revise a request.")]})
@@ -429,8 +426,6 @@ def withdraw_arrangement(
     *, arrangement: Arrangement, actor: User, client: str = "web"
 ) -> Arrangement:
     """회수: take back a pending request; the approval's signal releases the days and seats."""
-    from approvals import services as approvals
-
     if not arrangement.can_withdraw:
         raise RequestInvalid({"__all__": [_("Only a pending request can be withdrawn.")]})
     if actor.pk != arrangement.applicant_id:
@@ -449,8 +444,6 @@ def cancel_arrangement(
 ) -> Arrangement:
     """Cancel an approved arrangement before its first day: at once, or through a cancellation
     approval where the kind's policy says so (the seats are released when it is approved)."""
-    from approvals import services as approvals
-
     arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     if actor.pk != arrangement.applicant_id:
         raise RequestInvalid({"__all__": [_("Only the applicant can cancel an arrangement.")]})
@@ -501,38 +494,23 @@ def cancel_arrangement(
 
 def _end(arrangement: Arrangement, status: str, *, actor: User | None, reason: str) -> None:
     """Move an arrangement out of its active life: free its days and give its seats back."""
-    from smartcenters import services as centers
-    from smartcenters.models import Booking
-
     arrangement.status = status
     arrangement.save(update_fields=["status", "updated_at"])
     days = list(arrangement.days.select_for_update().filter(is_active=True))
     booking_ids = [d.booking_id for d in days if d.booking_id]
     ArrangementDay.objects.filter(pk__in=[d.pk for d in days]).update(is_active=False)
-    for booking in Booking.objects.select_for_update().filter(
-        pk__in=booking_ids, status__in=Booking.ACTIVE_STATUSES
-    ):
-        if booking.status == Booking.Status.HELD:
-            centers.release_booking(booking=booking, reason=reason, notify_holder=False)
-        else:
-            centers.cancel_booking(
-                booking=booking, actor=actor or arrangement.applicant, reason=reason
-            )
+    centers.give_back_bookings(
+        booking_ids=booking_ids, actor=actor or arrangement.applicant, reason=reason
+    )
 
 
 def _approve(arrangement: Arrangement) -> None:
-    from smartcenters import services as centers
-    from smartcenters.models import Booking
-
     arrangement.status = Status.APPROVED
     arrangement.save(update_fields=["status", "updated_at"])
     booking_ids = arrangement.days.filter(is_active=True, booking__isnull=False).values_list(
         "booking_id", flat=True
     )
-    for booking in Booking.objects.select_for_update().filter(
-        pk__in=list(booking_ids), status=Booking.Status.HELD
-    ):
-        centers.confirm_booking(booking=booking)
+    centers.confirm_held_bookings(booking_ids=list(booking_ids))
 
 
 def on_document_decided(sender, document, outcome, **kwargs) -> None:

@@ -5,6 +5,7 @@ import json
 import socket
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -223,8 +224,6 @@ def send_groups(groups: list[list[Outgoing]], send_one, *, parallel: int = 1) ->
 
     if parallel <= 1:
         return [result for group in groups for result in attempt(group)]
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=min(parallel, len(groups))) as pool:
         return [result for chunk in pool.map(attempt, groups) for result in chunk]
 

@@ -18,7 +18,7 @@ from .report import (
     RowResult,
     SheetReport,
 )
-from .sources import load_bytes, max_upload_bytes, open_tables
+from .sources import load_bytes, max_upload_bytes, open_tables, refuse_empty
 from .values import (
     POSITIVE,
     SELF_QUARANTINE,
@@ -58,8 +58,6 @@ def read_sheet(data, filename: str, *, max_bytes: int | None = None) -> SheetRep
     filename = os.path.basename(os.fspath(filename)) if filename else "sheet"
     payload = load_bytes(data, max_upload_bytes(max_bytes))
     if not payload:
-        from .sources import refuse_empty
-
         raise refuse_empty()
     for table in open_tables(payload, filename):
         rows = table.rows

@@ -18,11 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+import python_calamine
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .errors import SheetRefused, refuse_corrupt, refuse_unsafe_xml
+from .headers import HEADER_SCAN_ROWS, looks_like_summary_sheet, map_header
 from .legacy import check_legacy_workbook
 from .opendocument import check_opendocument
 from .shape import MARKERS, Limits, WorkbookShape
@@ -291,15 +293,11 @@ def _inflate_checked(
 
 
 def _workbook_tables(payload: bytes) -> Iterator[Table]:
-    import python_calamine
-
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(payload))
         metadata = list(workbook.sheets_metadata)
     except Exception as exc:  # calamine raises its own and Rust-side errors
         raise refuse_corrupt() from exc
-    from .headers import looks_like_summary_sheet
-
     candidates = []
     for meta in metadata:
         if meta.visible != python_calamine.SheetVisibleEnum.Visible:
@@ -367,8 +365,6 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def _choose_delimiter(text: str) -> str:
-    from .headers import HEADER_SCAN_ROWS, map_header
-
     best, best_width = ",", 0
     for delimiter in CSV_DELIMITERS:
         reader = csv.reader(_lines(text), delimiter=delimiter)

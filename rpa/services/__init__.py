@@ -10,9 +10,8 @@
 
 Modules, each importing only those before it:
 - bulk: a whole sheet's rows inserted with COPY (recipients, outbox messages);
-- health: the thresholds, a flagged answer told to the team, calls to those who did not answer;
-- selfcheck: the signed self-check link, submitting a check, who has not checked in;
-- messages: a template rendered for one resident, with its length and channel;
+- health: a flagged answer told to the team, calls to those who did not answer;
+- selfcheck: the resident behind a signed link, submitting a check;
 - uploads: a read sheet stored as an upload, the access log, the sheet export, retention;
 - sending: confirm, stop and resend, the outbox worker and its sweep;
 - settling: unknown outcomes, uncertain batches (the team's look-up or resend), delivery results;
@@ -20,8 +19,15 @@ Modules, each importing only those before it:
 - reports: the agency report, its retry and the sweep of reports left pending.
 """
 
-from .health import alert_health_team, is_flagged, record_call, thresholds
-from .messages import message_context, render_message
+from ..messages import (
+    SELFCHECK_SALT,
+    message_context,
+    render_message,
+    selfcheck_link,
+    selfcheck_token,
+)
+from ..selfcheck_selectors import is_flagged, quarantined_without_check, thresholds
+from .health import alert_health_team, record_call
 from .reminders import send_selfcheck_reminders
 from .reports import (
     DEFAULT_REPORT_COLUMNS,
@@ -31,12 +37,8 @@ from .reports import (
     sweep_pending_reports,
 )
 from .selfcheck import (
-    SELFCHECK_SALT,
     SelfCheckAlreadySent,
-    quarantined_without_check,
     recipient_for_token,
-    selfcheck_link,
-    selfcheck_token,
     submit_selfcheck,
 )
 from .sending import (

@@ -11,21 +11,7 @@ from accounts import roles
 from accounts.notifications import notify
 
 from .. import selfcheck_rules
-from ..models import CallLog, HealthSettings, Recipient, SelfCheck
-
-
-def thresholds() -> HealthSettings:
-    """The health lead's thresholds; the defaults until they are first saved in the admin."""
-    return HealthSettings.objects.filter(pk=1).first() or HealthSettings()
-
-
-def is_flagged(check: SelfCheck, settings: HealthSettings) -> bool:
-    return selfcheck_rules.is_flagged(
-        check.temperature,
-        check.symptoms,
-        fever_from=settings.fever_from,
-        flag_any_symptom=settings.flag_any_symptom,
-    )
+from ..models import CallLog, Recipient, SelfCheck
 
 
 def alert_health_team(check: SelfCheck) -> int:

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import rules
+from ..messages import render_message
 from ..models import MessageKind, MessageTemplate, OutboxMessage
 from ..readiness import sender_problem
-from .messages import render_message
-from .selfcheck import quarantined_without_check
+from ..selfcheck_selectors import quarantined_without_check
 from .sending import enqueue_sending
 
 logger = logging.getLogger(__name__)

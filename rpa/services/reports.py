@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from .. import rules
 from ..defaults import REPORT_COLUMNS
@@ -40,7 +41,7 @@ def retry_agency_report(*, report: AgencyReport) -> AgencyReport:
 
 
 def _enqueue(report_id: int) -> None:
-    from ..tasks import build_agency_report as build_task
+    from ..tasks import build_agency_report as build_task  # here: rpa.tasks imports us
 
     try:
         build_task.apply_async(args=[report_id], retry=False)
@@ -108,8 +109,6 @@ def build_agency_report(report_id: int) -> bool:
 
 
 def _write_report(report: AgencyReport) -> None:
-    from openpyxl import Workbook
-
     columns = list(ReportColumn.objects.values_list("field", "header")) or DEFAULT_REPORT_COLUMNS
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("report")

@@ -4,6 +4,7 @@ import datetime
 import logging
 from collections import defaultdict
 
+import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, F, Func, Q, UUIDField, Value
@@ -13,10 +14,10 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
 from .. import gateway, rules
+from ..messages import render_message
 from ..models import MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
 from ..readiness import sender_problem
 from .bulk import copy_insert
-from .messages import render_message
 from .uploads import _mark_already_messaged
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ OUTBOX_COMPUTED = {
 
 def enqueue_sending(count: int | None = None) -> None:
     """Wake senders; a broker that does not answer is fine, the beat sweep wakes them later."""
-    from ..tasks import send_outbox
+    from ..tasks import send_outbox  # here: rpa.tasks imports rpa.services
 
     if not broker_answers():
         logger.warning("outbox left for the sweep: broker unavailable")
@@ -163,8 +164,6 @@ def enqueue_sending(count: int | None = None) -> None:
 
 def broker_answers() -> bool:
     """A half-second check: the broker client would otherwise retry for seconds in a request."""
-    import redis
-
     try:
         client = redis.Redis.from_url(
             settings.CELERY_BROKER_URL, socket_connect_timeout=0.5, socket_timeout=0.5, retry=None

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from .. import rules
 from ..importer import read_sheet
@@ -127,8 +128,6 @@ def record_access(*, user, action: str, what: str, upload: Upload | None = None)
 
 def sheet_with_status(upload: Upload) -> bytes:
     """The sheet's rows as xlsx with two added columns: the status and the reason."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(upload.sheet or "sheet")
     header = list(upload.header)

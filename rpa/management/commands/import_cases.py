@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_health_team
+from rpa import services
 from rpa.importer import SheetRefused, read_sheet
 from rpa.importer.sources import load_bytes, max_upload_bytes
 
@@ -53,8 +54,6 @@ class Command(BaseCommand):
         payload = report.to_dict()
 
         if not options["dry_run"]:
-            from rpa import services
-
             try:
                 upload = services.create_upload(user=user, filename=path.name, data=data)
             except SheetRefused as refusal:
