@@ -107,6 +107,7 @@ class ArrangementRequestForm(forms.Form):
         for name, kinds in self.KIND_FIELDS.items():
             # The page shows a field only for the kinds that use it (static/worktime/request.js).
             self.fields[name].kinds = " ".join(kinds)
+            self.fields[name].kind_list = list(kinds)
 
     @staticmethod
     def initial_from(arrangement) -> dict:

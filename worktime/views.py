@@ -110,6 +110,9 @@ def _request_form_page(request, form, kind: str, **extra):
                 request.user, kind if kind in rules.Kind.ALL else Kind.STAGGERED
             ),
             "policies": _policy_summaries(),
+            # The kind's own fields and policy are shown from the first paint: hiding the others
+            # only in the script would move the form under a reader's eyes (layout shift).
+            "current_kind": kind if kind in rules.Kind.ALL else Kind.STAGGERED,
             **extra,
         },
         status=400 if form.is_bound and form.errors else 200,
