@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import User
 from approvals import services as approvals
+from approvals.demo import approve_through_the_line
 from smartcenters import selectors as center_selectors
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
@@ -141,11 +142,7 @@ def seed(stdout=None) -> None:
         arrangement.save(update_fields=["approval", "status"])
         if approve:
             # The line's approvers decide in turn; the signal confirms held seats.
-            document.refresh_from_db()
-            while document.status == "pending":
-                step = document.steps.filter(status="pending").first()
-                approvals.approve(document=document, actor=step.approver, comment="")
-                document.refresh_from_db()
+            approve_through_the_line(document)
         created += 1
     if stdout:
         stdout.write(f"  worktime: {created} demo arrangements for 총무팀 this week")
