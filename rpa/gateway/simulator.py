@@ -46,6 +46,9 @@ class GatewayState:
         # Registered caller numbers (발신번호 사전등록); empty: any number is accepted.
         self.senders = senders
         self.drop_rate = drop_rate
+        # Dropped answers are spread evenly, not drawn: a rate of 0.2 loses exactly every fifth
+        # answer, so a short run at that rate always loses some.
+        self.drop_owed = 0.0
         self.sens_requests: dict[str, list[dict]] = {}
         self.sens_messages: dict[str, dict] = {}
         self.nhn_entries: list[dict] = []
@@ -72,6 +75,15 @@ class GatewayState:
             if self.window_count > self.rate_limit:
                 return max(1.0 - (now - self.window_start), 0.1)
         return 0.0
+
+    def answer_lost(self) -> bool:
+        """Whether this accepted request's answer is to be lost (``drop_rate`` of them)."""
+        with self.lock:
+            self.drop_owed += self.drop_rate
+            if self.drop_owed >= 1.0:
+                self.drop_owed -= 1.0
+                return True
+        return False
 
     def accept(self, messages: list[dict]) -> list[dict]:
         results = []
@@ -180,6 +192,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
                     float(settings.get("latency_ms", self.state.latency * 1000)) / 1000
                 )
                 self.state.drop_rate = float(settings.get("drop_rate", self.state.drop_rate))
+                self.state.drop_owed = 0.0
                 self.state.kakao_miss_rate = float(
                     settings.get("kakao_miss_rate", self.state.kakao_miss_rate)
                 )
@@ -211,7 +224,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send_json(413, {"error": "at most 1000 messages a request"})
             return
         results = state.accept(messages)
-        if draw < state.fail_rate or state.random.random() < state.drop_rate:
+        if draw < state.fail_rate or state.answer_lost():
             self._drop_answer()
             return
         self._send_json(200, {"results": results})
@@ -268,7 +281,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
         else:
             answer, status = providers.nhn_post(state, route, payload), 200
         accepted = state.provider == "sens" or answer["header"]["isSuccessful"]
-        if accepted and (draw < state.fail_rate or state.random.random() < state.drop_rate):
+        if accepted and (draw < state.fail_rate or state.answer_lost()):
             self._drop_answer()
             return
         self._send_json(status, answer)

@@ -1,10 +1,11 @@
 """429s and lost answers through each provider, with a real worker and beat.
 
-The simulator speaks the provider's protocol with `--drop-rate 0.2 --rate-limit 4`: a fifth of
-the send requests are taken and then lose their answer, and more than four requests a second
-get 429 with Retry-After. The simulator's protocol and NHN Cloud are asked what they took (by
-client id, by grouping keys) and nobody is texted twice; SENS cannot be asked by a key of ours,
-so its lost batches are uncertain until the health team looks them up again.
+The simulator speaks the provider's protocol with `--drop-rate 0.2 --rate-limit 4`: every fifth
+send request is taken and then loses its answer (spread evenly, not drawn, so a run of six SENS
+batches always loses one), and more than four requests a second get 429 with Retry-After. The
+simulator's protocol and NHN Cloud are asked what they took (by client id, by grouping keys) and
+nobody is texted twice; SENS cannot be asked by a key of ours, so its lost batches are uncertain
+until the health team looks them up again.
 """
 
 import os
