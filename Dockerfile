@@ -5,6 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config ./config
+COPY core ./core
 COPY accounts ./accounts
 COPY approvals ./approvals
 COPY smartcenters ./smartcenters

@@ -15,11 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
+from core.workdays import work_calendar
 
 from . import selectors
 from .models import Booking, CenterClosure
 from .signals import booking_ended
-from .workdays import work_calendar
 
 
 def _offer(booking: Booking, *, all_closed: bool) -> str:

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.workdays import public_holiday_name
 
 from . import rules
 from .models import Booking, BookingRules, Center, Seat
-from .workdays import public_holiday_name
 
 # The five centers of the district (Yuseong-gu, Daejeon): name, short name, address, lat, lon, seats.
 CENTERS = [

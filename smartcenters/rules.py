@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .workdays import public_holiday_name
+from core.workdays import public_holiday_name
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

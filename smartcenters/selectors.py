@@ -8,9 +8,10 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.workdays import work_calendar
+
 from . import rules
 from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
-from .workdays import work_calendar
 
 # A booking's statuses and origins as other apps name them (they never reach into our models).
 BookingStatus = Booking.Status

@@ -22,11 +22,11 @@ from accounts.notifications import notify
 from accounts.roles import is_admin
 from approvals import selectors as approval_selectors
 from approvals import services as approvals
+from core.workdays import office_holiday_sql, public_holiday_name
 
 from . import rules, selectors
 from .models import Booking, BookingRules, Center, Seat, WaitlistEntry, new_checkin_token
 from .signals import booking_ended
-from .workdays import office_holiday_sql, public_holiday_name
 
 SEAT_CONSTRAINT = "booking_no_double_seat"
 PERSON_CONSTRAINT = "booking_no_double_person"

@@ -56,10 +56,10 @@ def test_every_string_of_the_app_has_a_korean_translation(app, tmp_path):
     assert untranslated(extract(ROOT / app, tmp_path)) == []
 
 
-def test_every_string_of_the_shared_templates_and_accounts_has_a_korean_translation(tmp_path):
+def test_every_string_of_the_shared_pieces_and_accounts_has_a_korean_translation(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
-    for part in ("accounts", "config", "templates", "locale"):
+    for part in ("accounts", "config", "core", "templates", "locale"):
         shutil.copytree(
             ROOT / part,
             project / part,

@@ -12,7 +12,7 @@ class WorktimeConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: apps.py loads before the app registry, and these modules load models.
         from approvals.signals import document_decided, document_resubmitted
-        from smartcenters.workdays import register_office_holidays
+        from core.workdays import register_office_holidays
 
         from . import services
         from .away import services as away_services

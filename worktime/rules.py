@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from smartcenters.workdays import WORKING_WEEKDAYS, WorkCalendar
+from core.workdays import WORKING_WEEKDAYS, WorkCalendar
 
 # The standard day of the Korean public service: 8 hours plus a one-hour lunch; 40 a week.
 STANDARD_DAY_HOURS = Decimal(8)

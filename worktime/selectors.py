@@ -12,8 +12,8 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import Department, User
 from accounts.selectors import members_of
+from core.workdays import work_calendar
 from smartcenters import selectors as centers
-from smartcenters.workdays import work_calendar
 
 from . import rules
 from .away import selectors as away_selectors

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals import services as approvals
+from core.workdays import work_calendar
 from smartcenters import closing
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
-from smartcenters.workdays import work_calendar
 
 from . import rules
 from .models import (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from smartcenters.workdays import WorkCalendar
+from core.workdays import WorkCalendar
 
 from .. import rules as worktime_rules
 

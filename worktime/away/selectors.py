@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
+from core.workdays import work_calendar
 from smartcenters import selectors as centers
-from smartcenters.workdays import work_calendar
 
 from .. import rules as worktime_rules
 from . import rules

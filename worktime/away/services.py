@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals import services as approvals
-from smartcenters.workdays import work_calendar
+from core.workdays import work_calendar
 
 from ..services import RequestInvalid
 from . import rules
