@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from core.errors import Conflict, DomainError, NotAllowed
@@ -31,7 +32,11 @@ def status_of(error: DomainError) -> int:
 
 
 def api_body(error: DomainError) -> dict:
-    return {"detail": error.message, "code": error.code, **error.errors, **error.extra}
+    fields = {
+        (api_settings.NON_FIELD_ERRORS_KEY if name == "__all__" else name): texts
+        for name, texts in error.errors.items()
+    }
+    return {"detail": error.message, "code": error.code, **fields, **error.extra}
 
 
 def api_exception_handler(exc, context):

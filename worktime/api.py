@@ -458,23 +458,15 @@ class RequestCancel(APIView):
         arrangement = get_object_or_404(Arrangement, pk=pk, applicant=request.user)
         serializer = CancelInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            if arrangement.status == "pending":
-                services.withdraw_arrangement(
-                    arrangement=arrangement, actor=request.user, client="api"
-                )
-            else:
-                services.cancel_arrangement(
-                    arrangement=arrangement,
-                    actor=request.user,
-                    reason=serializer.validated_data["reason"],
-                    client="api",
-                )
-        except services.RequestInvalid as invalid:
-            if "__all__" in invalid.errors:
-                detail = " ".join(str(m) for m in invalid.errors["__all__"])
-                return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
-            return _invalid(invalid.errors)
+        if arrangement.status == "pending":
+            services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="api")
+        else:
+            services.cancel_arrangement(
+                arrangement=arrangement,
+                actor=request.user,
+                reason=serializer.validated_data["reason"],
+                client="api",
+            )
         arrangement = selectors.arrangements_with_days(request.user).get(pk=pk)
         return Response(ArrangementSerializer(arrangement).data)
 

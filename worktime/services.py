@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals import services as approvals
+from core.errors import Conflict, Invalid
 from core.workdays import work_calendar
 from smartcenters import closing
 from smartcenters import services as centers
@@ -35,12 +36,22 @@ DOC_REMOTE = "worktime.remote"
 DOC_CANCEL = "worktime.cancel"
 
 
-class RequestInvalid(Exception):
-    """A request or cancellation is refused: `errors` maps field names to messages."""
+class RequestInvalid(Invalid):
+    """A request is refused: `errors` maps field names (`__all__`: the whole request) to
+    sentences, all of them at once so the person fixes the form in one go."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+        field, texts = next(iter(errors.items()))
+        super().__init__(texts[0], field=None if field == "__all__" else field, errors=errors)
+
+
+class RequestConflict(RequestInvalid, Conflict):
+    """The request's state does not allow this any more (decided, withdrawn, started)."""
+
+    code = Conflict.code
+
+    def __init__(self, message: str):
+        super().__init__({"__all__": [message]})
 
 
 def local_today() -> dt.date:
@@ -427,13 +438,13 @@ def withdraw_arrangement(
 ) -> Arrangement:
     """회수: take back a pending request; the approval's signal releases the days and seats."""
     if not arrangement.can_withdraw:
-        raise RequestInvalid({"__all__": [_("Only a pending request can be withdrawn.")]})
+        raise RequestConflict(_("Only a pending request can be withdrawn."))
     if actor.pk != arrangement.applicant_id:
-        raise RequestInvalid({"__all__": [_("Only the applicant can withdraw a request.")]})
+        raise RequestConflict(_("Only the applicant can withdraw a request."))
     try:
         approvals.withdraw(document=arrangement.approval, actor=actor, client=client)
     except approvals.AlreadyDecided:
-        raise RequestInvalid({"__all__": [_("The request has already been decided.")]}) from None
+        raise RequestConflict(_("The request has already been decided.")) from None
     arrangement.refresh_from_db()
     return arrangement
 
@@ -446,9 +457,9 @@ def cancel_arrangement(
     approval where the kind's policy says so (the seats are released when it is approved)."""
     arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     if actor.pk != arrangement.applicant_id:
-        raise RequestInvalid({"__all__": [_("Only the applicant can cancel an arrangement.")]})
+        raise RequestConflict(_("Only the applicant can cancel an arrangement."))
     if arrangement.status == Status.PENDING:
-        raise RequestInvalid({"__all__": [_("A pending request is withdrawn, not cancelled.")]})
+        raise RequestConflict(_("A pending request is withdrawn, not cancelled."))
     if not arrangement.can_cancel_on(local_today()):
         if arrangement.cancel_status == Arrangement.CancelStatus.PENDING:
             message = _("A cancellation is already waiting for approval.")
@@ -456,7 +467,7 @@ def cancel_arrangement(
             message = _("An arrangement that has started can no longer be cancelled.")
         else:
             message = _("Only an approved arrangement can be cancelled.")
-        raise RequestInvalid({"__all__": [message]})
+        raise RequestConflict(message)
     policy = WorkPolicy.objects.filter(kind=arrangement.kind).first()
     needs_approval = policy.cancel_needs_approval if policy else False
     arrangement.cancel_reason = reason
@@ -480,7 +491,7 @@ def cancel_arrangement(
                 client=client,
             )
         except (approvals.LineError, approvals.AlreadyDecided) as error:
-            raise RequestInvalid({"__all__": [str(error)]}) from None
+            raise RequestConflict(str(error)) from None
         arrangement.cancel_approval = document
         arrangement.cancel_status = Arrangement.CancelStatus.PENDING
         arrangement.save(

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from accounts.roles import is_admin, is_health_team
 from approvals import selectors as approval_selectors
 from approvals.services import preview_line
+from core.errors import DomainError
 
 from . import closures, feed, reports, rules, selectors, services
 from .away import selectors as away_selectors
@@ -212,10 +213,9 @@ def request_withdraw(request, pk: int):
         raise Http404
     try:
         services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="web")
-    except services.RequestInvalid as invalid:
-        for problems in invalid.errors.values():
-            for message in problems:
-                messages.error(request, message)
+    except DomainError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("The request was withdrawn."))
     return redirect("worktime:request_detail", pk=pk)
@@ -236,10 +236,9 @@ def request_cancel(request, pk: int):
             reason=form.cleaned_data.get("reason", ""),
             client="web",
         )
-    except services.RequestInvalid as invalid:
-        for problems in invalid.errors.values():
-            for message in problems:
-                messages.error(request, message)
+    except DomainError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
     else:
         if arrangement.status == "cancelled":
             messages.success(request, _("The arrangement was cancelled."))
