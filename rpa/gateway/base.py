@@ -1,14 +1,10 @@
-"""What every SMS provider adapter speaks: the messages, the answers, the errors, the HTTP call."""
+"""What every SMS provider adapter speaks: the messages, the answers, the errors, the batches."""
 
-import http.client
-import json
-import socket
-import urllib.error
-import urllib.request
+import datetime
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django.utils import timezone
 
 
 class GatewayUnavailable(Exception):
@@ -96,72 +92,6 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
-def request_json(
-    method: str,
-    url: str,
-    body: dict | None = None,
-    *,
-    headers: dict | None = None,
-    timeout: float | None = None,
-):
-    """One HTTP call with JSON both ways; the errors are the caller's to classify."""
-    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    request = urllib.request.Request(  # noqa: S310 - the URL is our own setting
-        url,
-        data=data,
-        method=method,
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            **(headers or {}),
-        },
-    )
-    with urllib.request.urlopen(  # noqa: S310
-        request, timeout=timeout or settings.SMS_GATEWAY_TIMEOUT
-    ) as response:
-        return json.loads(response.read() or b"{}")
-
-
-def retry_after(error: urllib.error.HTTPError) -> float:
-    try:
-        return max(float(error.headers.get("Retry-After", "1")), 0.1)
-    except ValueError:
-        return 1.0
-
-
-def send_request(method: str, url: str, body: dict, *, headers: dict | None = None):
-    """A send call, its failures sorted into what the outbox does with them."""
-    timeout = settings.SMS_GATEWAY_TIMEOUT
-    try:
-        return request_json(method, url, body, headers=headers, timeout=timeout)
-    except urllib.error.HTTPError as error:
-        if error.code == 429:
-            raise RateLimited(retry_after(error)) from None
-        if error.code >= 500:
-            # A 5xx may come after the provider accepted the request: ask before resending.
-            raise OutcomeUnknown(f"gateway answered {error.code}") from None
-        raise GatewayUnavailable(f"gateway refused the request ({error.code})") from None
-    except TimeoutError:
-        raise OutcomeUnknown("gateway timed out", wait=timeout) from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, ConnectionRefusedError | socket.gaierror):
-            raise GatewayUnavailable("gateway not reachable") from None
-        if isinstance(error.reason, TimeoutError | socket.timeout):
-            raise OutcomeUnknown("gateway timed out", wait=timeout) from None
-        raise OutcomeUnknown(f"connection lost: {type(error.reason).__name__}") from None
-    except (http.client.HTTPException, ConnectionError, json.JSONDecodeError) as error:
-        # The connection dropped after the request went out: the provider has finished with it.
-        raise OutcomeUnknown(f"connection lost: {type(error).__name__}") from None
-
-
-def ask_request(method: str, url: str, *, headers: dict | None = None):
-    """A read call (look-up, results): any failure means "ask again later"."""
-    try:
-        return request_json(method, url, headers=headers)
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        raise GatewayUnavailable(f"lookup failed: {type(error).__name__}") from None
-
-
 class Provider:
     """An SMS provider as the outbox uses it; one subclass per protocol."""
 
@@ -178,11 +108,18 @@ class Provider:
     def send_batch(self, messages: list[Outgoing], *, batch_key: str) -> list[SendResult]:
         raise NotImplementedError
 
-    def lookup(self, pending: list[Pending]) -> dict[str, Found]:
-        """What the provider took of these messages: {client_id: Found}; absent: never taken."""
+    def lookup(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
+        """What the provider took of these messages: {client_id: Found}; absent: never taken.
+
+        `now` ends the time window a provider is searched in (the clock's by default).
+        """
         raise NotImplementedError
 
-    def results(self, pending: list[Pending]) -> dict[str, Found]:
+    def results(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
         """Delivery results of accepted messages; absent or "accepted": not final yet."""
         return {}
 
@@ -195,6 +132,11 @@ def group_by(messages: list[Outgoing], key) -> dict[tuple, list[Outgoing]]:
     for message in messages:
         groups.setdefault(key(message), []).append(message)
     return groups
+
+
+def failed_each(group: list[Outgoing], **why) -> list[SendResult]:
+    """One request's failure as the result of each message it carried."""
+    return [SendResult(m.client_id, False, **why) for m in group]
 
 
 def send_groups(groups: list[list[Outgoing]], send_one, *, parallel: int = 1) -> list[SendResult]:
@@ -211,16 +153,11 @@ def send_groups(groups: list[list[Outgoing]], send_one, *, parallel: int = 1) ->
         try:
             return send_one(group)
         except OutcomeUnknown as error:
-            return [SendResult(m.client_id, False, reason=str(error), unknown=True) for m in group]
+            return failed_each(group, reason=str(error), unknown=True)
         except RateLimited as error:
-            return [
-                SendResult(m.client_id, False, reason=str(error), retry_after=error.retry_after)
-                for m in group
-            ]
+            return failed_each(group, reason=str(error), retry_after=error.retry_after)
         except GatewayUnavailable as error:
-            return [
-                SendResult(m.client_id, False, reason=str(error), permanent=False) for m in group
-            ]
+            return failed_each(group, reason=str(error), permanent=False)
 
     if parallel <= 1:
         return [result for group in groups for result in attempt(group)]
@@ -237,3 +174,13 @@ def euckr_cut(text: str, limit: int) -> str:
             break
         out += char
     return out
+
+
+# How the providers write a moment: Korean local time (the portal's TIME_ZONE), to the second
+# in most fields, to the minute in NHN Cloud 알림톡's search window.
+SECONDS = "%Y-%m-%d %H:%M:%S"
+MINUTES = "%Y-%m-%d %H:%M"
+
+
+def local_text(moment: datetime.datetime, pattern: str = SECONDS) -> str:
+    return timezone.localtime(moment).strftime(pattern)

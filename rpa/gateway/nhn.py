@@ -34,24 +34,28 @@ the message's client id. A send whose answer was lost is looked up by them, neve
 """
 
 import datetime
-from urllib.parse import quote, urlencode
+from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.conf import settings
-from django.utils import timezone
+
+from core import clock
 
 from . import base
 from .base import (
+    MINUTES,
     Found,
     Outgoing,
     Pending,
     Provider,
     SendResult,
-    ask_request,
     euckr_cut,
+    failed_each,
     group_by,
+    local_text,
     send_groups,
-    send_request,
 )
+from .transport import call, paged, with_query
 
 TITLE_BYTES = 40
 PAGE_SIZE = 1000
@@ -59,16 +63,6 @@ PAGE_SIZE = 1000
 # go out at once, as a browser would, so a batch of 1,000 is not 1,000 round trips in a row.
 PARALLEL_REQUESTS = 8
 FAILED_STATUSES = {"0", "5"}
-
-
-def _url(path: str, query: dict | None = None) -> str:
-    app_key = quote(settings.NHN_SMS_APP_KEY, safe="")
-    url = f"{settings.NHN_SMS_API_URL}/sms/v3.0/appKeys/{app_key}{path}"
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def _headers() -> dict:
-    return {"X-Secret-Key": settings.NHN_SMS_SECRET_KEY}
 
 
 def alimtalk_ready() -> bool:
@@ -79,18 +73,96 @@ def alimtalk_ready() -> bool:
     )
 
 
-def _alimtalk_url(path: str, query: dict | None = None) -> str:
-    app_key = quote(settings.NHN_ALIMTALK_APP_KEY, safe="")
-    url = f"{settings.NHN_ALIMTALK_API_URL}/alimtalk/v2.3/appkeys/{app_key}{path}"
-    return f"{url}?{urlencode(query)}" if query else url
+def _call(
+    method: str, path: str, body: dict | None = None, *, query: dict | None = None, kakao=False
+) -> dict:
+    """One call to the SMS API (or, `kakao`, the 알림톡 API): its app key in the path, its
+    secret key in a header."""
+    if kakao:
+        app_key, secret = settings.NHN_ALIMTALK_APP_KEY, settings.NHN_ALIMTALK_SECRET_KEY
+        root = f"{settings.NHN_ALIMTALK_API_URL}/alimtalk/v2.3/appkeys/{quote(app_key, safe='')}"
+    else:
+        app_key, secret = settings.NHN_SMS_APP_KEY, settings.NHN_SMS_SECRET_KEY
+        root = f"{settings.NHN_SMS_API_URL}/sms/v3.0/appKeys/{quote(app_key, safe='')}"
+    return call(method, with_query(root + path, query), body, headers={"X-Secret-Key": secret})
 
 
-def _alimtalk_headers() -> dict:
-    return {"X-Secret-Key": settings.NHN_ALIMTALK_SECRET_KEY}
+def _send_results(answer: dict, group: list[Outgoing], *, via: str = "") -> list[SendResult]:
+    """A send's answer: the header says whether the request was taken, then one result a
+    recipient (SMS under body.data.sendResultList, 알림톡 under message.sendResults)."""
+    header = answer.get("header") or {}
+    if not header.get("isSuccessful"):
+        reason = str(header.get("resultMessage") or header.get("resultCode") or "refused")
+        return failed_each(group, reason=reason, permanent=False)
+    if via:
+        data = answer.get("message") or {}
+        items = data.get("sendResults") or []
+    else:
+        data = (answer.get("body") or {}).get("data") or {}
+        items = data.get("sendResultList") or []
+    request_id = str(data.get("requestId") or "")
+    results = []
+    for item in items:
+        ok = int(item.get("resultCode", -1)) == 0
+        results.append(
+            SendResult(
+                client_id=str(item.get("recipientGroupingKey") or ""),
+                accepted=ok,
+                message_id=f"{request_id}:{item.get('recipientSeq', '')}" if ok else "",
+                code=str(item.get("resultCode", "")),
+                reason="" if ok else str(item.get("resultMessage") or ""),
+                request_id=request_id,
+                via=via if ok else "",
+            )
+        )
+    return results
 
 
-def _when(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+def _listed_by_key(
+    path: str, batch_key: str, window: tuple[str, str], wanted: set, *, kakao: bool = False
+) -> Iterator[tuple[str, dict]]:
+    """The rows NHN Cloud lists for one of our batch keys within the window, as (our client
+    id, row) for the ids wanted."""
+
+    def read_page(page: int) -> list[dict]:
+        query = {
+            "startRequestDate": window[0],
+            "endRequestDate": window[1],
+            "senderGroupingKey": batch_key,
+            "pageNum": page,
+            "pageSize": PAGE_SIZE,
+        }
+        answer = _call("GET", path, query=query, kakao=kakao)
+        if kakao:
+            return (answer.get("messageSearchResultResponse") or {}).get("messages") or []
+        return (answer.get("body") or {}).get("data") or []
+
+    for item in paged(read_page, size=PAGE_SIZE):
+        key = str(item.get("recipientGroupingKey") or "")
+        if key in wanted:
+            yield key, item
+
+
+def _listed(pending: list[Pending], now: datetime.datetime) -> dict[str, dict]:
+    """The provider's rows for these messages' batches, by our client id."""
+    wanted = {p.client_id for p in pending}
+    start = min(p.since for p in pending) - datetime.timedelta(minutes=5)
+    end = now + datetime.timedelta(minutes=1)
+    rows: dict[str, dict] = {}
+    window = (local_text(start), local_text(end))
+    for batch_key in sorted({p.batch_key for p in pending if p.batch_key}):
+        for path in ("/sender/sms", "/sender/mms"):
+            rows.update(_listed_by_key(path, batch_key, window, wanted))
+    missing = wanted - set(rows)
+    if alimtalk_ready() and missing:
+        # A minute's precision in this API's window: a minute more on each side.
+        keys = {p.batch_key for p in pending if p.batch_key and p.client_id not in rows}
+        late = end + datetime.timedelta(minutes=1)
+        window = (local_text(start, MINUTES), local_text(late, MINUTES))
+        for batch_key in sorted(keys):
+            listed = _listed_by_key("/messages", batch_key, window, missing, kakao=True)
+            rows.update((key, {**item, "_alimtalk": True}) for key, item in listed)
+    return rows
 
 
 class NhnProvider(Provider):
@@ -130,27 +202,7 @@ class NhnProvider(Provider):
         if first.channel == "lms":
             path = "/sender/mms"
             body["title"] = euckr_cut(first.text, TITLE_BYTES)
-        answer = send_request("POST", _url(path), body, headers=_headers())
-        header = answer.get("header") or {}
-        if not header.get("isSuccessful"):
-            reason = str(header.get("resultMessage") or header.get("resultCode") or "refused")
-            return [SendResult(m.client_id, False, reason=reason, permanent=False) for m in group]
-        data = (answer.get("body") or {}).get("data") or {}
-        request_id = str(data.get("requestId") or "")
-        results = []
-        for item in data.get("sendResultList") or []:
-            ok = int(item.get("resultCode", -1)) == 0
-            results.append(
-                SendResult(
-                    client_id=str(item.get("recipientGroupingKey") or ""),
-                    accepted=ok,
-                    message_id=f"{request_id}:{item.get('recipientSeq', '')}" if ok else "",
-                    code=str(item.get("resultCode", "")),
-                    reason="" if ok else str(item.get("resultMessage") or ""),
-                    request_id=request_id,
-                )
-            )
-        return results
+        return _send_results(_call("POST", path, body), group)
 
     def _send_alimtalk(self, group: list[Outgoing], batch_key: str) -> list[SendResult]:
         recipients = []
@@ -177,89 +229,8 @@ class NhnProvider(Provider):
             "senderGroupingKey": batch_key,
             "recipientList": recipients,
         }
-        answer = send_request(
-            "POST", _alimtalk_url("/raw-messages"), body, headers=_alimtalk_headers()
-        )
-        header = answer.get("header") or {}
-        if not header.get("isSuccessful"):
-            reason = str(header.get("resultMessage") or header.get("resultCode") or "refused")
-            return [SendResult(m.client_id, False, reason=reason, permanent=False) for m in group]
-        message = answer.get("message") or {}
-        request_id = str(message.get("requestId") or "")
-        results = []
-        for item in message.get("sendResults") or []:
-            ok = int(item.get("resultCode", -1)) == 0
-            results.append(
-                SendResult(
-                    client_id=str(item.get("recipientGroupingKey") or ""),
-                    accepted=ok,
-                    message_id=f"{request_id}:{item.get('recipientSeq', '')}" if ok else "",
-                    code=str(item.get("resultCode", "")),
-                    reason="" if ok else str(item.get("resultMessage") or ""),
-                    request_id=request_id,
-                    via="alimtalk" if ok else "",
-                )
-            )
-        return results
-
-    def _alimtalk_listed(self, batch_keys: set[str], start, end, wanted: set) -> dict[str, dict]:
-        rows: dict[str, dict] = {}
-        for batch_key in sorted(batch_keys):
-            page = 1
-            while True:
-                query = {
-                    "startRequestDate": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
-                    "endRequestDate": timezone.localtime(end).strftime("%Y-%m-%d %H:%M"),
-                    "senderGroupingKey": batch_key,
-                    "pageNum": page,
-                    "pageSize": PAGE_SIZE,
-                }
-                answer = ask_request(
-                    "GET", _alimtalk_url("/messages", query), headers=_alimtalk_headers()
-                )
-                found = answer.get("messageSearchResultResponse") or {}
-                items = found.get("messages") or []
-                for item in items:
-                    key = str(item.get("recipientGroupingKey") or "")
-                    if key in wanted:
-                        rows[key] = {**item, "_alimtalk": True}
-                if len(items) < PAGE_SIZE:
-                    break
-                page += 1
-        return rows
-
-    def _listed(self, pending: list[Pending]) -> dict[str, dict]:
-        """The provider's rows for these messages' batches, by our client id."""
-        wanted = {p.client_id for p in pending}
-        start = min(p.since for p in pending) - datetime.timedelta(minutes=5)
-        end = timezone.now() + datetime.timedelta(minutes=1)
-        rows: dict[str, dict] = {}
-        for batch_key in sorted({p.batch_key for p in pending if p.batch_key}):
-            for path in ("/sender/sms", "/sender/mms"):
-                page = 1
-                while True:
-                    query = {
-                        "startRequestDate": _when(start),
-                        "endRequestDate": _when(end),
-                        "senderGroupingKey": batch_key,
-                        "pageNum": page,
-                        "pageSize": PAGE_SIZE,
-                    }
-                    answer = ask_request("GET", _url(path, query), headers=_headers())
-                    items = (answer.get("body") or {}).get("data") or []
-                    for item in items:
-                        key = str(item.get("recipientGroupingKey") or "")
-                        if key in wanted:
-                            rows[key] = item
-                    if len(items) < PAGE_SIZE:
-                        break
-                    page += 1
-        if alimtalk_ready() and wanted - set(rows):
-            # A minute's precision in this API's window: a minute more on each side.
-            keys = {p.batch_key for p in pending if p.batch_key and p.client_id not in rows}
-            late = end + datetime.timedelta(minutes=1)
-            rows.update(self._alimtalk_listed(keys, start, late, wanted - set(rows)))
-        return rows
+        answer = _call("POST", "/raw-messages", body, kakao=True)
+        return _send_results(answer, group, via="alimtalk")
 
     @staticmethod
     def _alimtalk_found(client_id: str, item: dict, *, final: bool) -> Found:
@@ -295,10 +266,14 @@ class NhnProvider(Provider):
             return Found(client_id, message_id, request_id, "failed", reason, via=via)
         return Found(client_id, message_id, request_id, via=via)
 
-    def lookup(self, pending: list[Pending]) -> dict[str, Found]:
-        listed = self._listed(pending)
+    def lookup(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
+        listed = _listed(pending, now or clock.now())
         return {key: self._found(key, item, final=False) for key, item in listed.items()}
 
-    def results(self, pending: list[Pending]) -> dict[str, Found]:
-        listed = self._listed(pending)
+    def results(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
+        listed = _listed(pending, now or clock.now())
         return {key: self._found(key, item, final=True) for key, item in listed.items()}

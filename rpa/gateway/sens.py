@@ -39,11 +39,11 @@ import base64
 import datetime
 import hashlib
 import hmac
-import time
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.conf import settings
-from django.utils import timezone
+
+from core import clock
 
 from .base import (
     Found,
@@ -51,12 +51,13 @@ from .base import (
     Pending,
     Provider,
     SendResult,
-    ask_request,
     euckr_cut,
+    failed_each,
     group_by,
+    local_text,
     send_groups,
-    send_request,
 )
+from .transport import call, paged, with_query
 
 SUBJECT_BYTES = 40
 PAGE_SIZE = 100
@@ -68,8 +69,9 @@ def signature(method: str, uri: str, timestamp: str, access_key: str, secret_key
     return base64.b64encode(digest).decode()
 
 
-def signed_headers(method: str, uri: str) -> dict:
-    timestamp = str(int(time.time() * 1000))
+def signed_headers(method: str, uri: str, *, now: datetime.datetime | None = None) -> dict:
+    """The gateway's three headers for a call signed at `now` (the clock's by default)."""
+    timestamp = str(int((now or clock.now()).timestamp() * 1000))
     access_key = settings.SENS_ACCESS_KEY
     return {
         "x-ncp-apigw-timestamp": timestamp,
@@ -84,24 +86,15 @@ def _uri(path: str = "", query: dict | None = None, *, api: str = "sms") -> str:
     service_id = (
         settings.SENS_ALIMTALK_SERVICE_ID if api == "alimtalk" else settings.SENS_SERVICE_ID
     )
-    uri = f"/{api}/v2/services/{quote(service_id, safe=':')}/messages{path}"
-    return f"{uri}?{urlencode(query)}" if query else uri
+    return with_query(f"/{api}/v2/services/{quote(service_id, safe=':')}/messages{path}", query)
 
 
 def alimtalk_ready() -> bool:
     return bool(settings.SENS_ALIMTALK_SERVICE_ID and settings.SENS_KAKAO_CHANNEL_ID)
 
 
-def _call(method: str, uri: str, body: dict | None = None):
-    url = f"{settings.SENS_API_URL}{uri}"
-    headers = signed_headers(method, uri)
-    if body is not None:
-        return send_request(method, url, body, headers=headers)
-    return ask_request(method, url, headers=headers)
-
-
-def _window(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+def _call(method: str, uri: str, body: dict | None = None) -> dict:
+    return call(method, f"{settings.SENS_API_URL}{uri}", body, headers=signed_headers(method, uri))
 
 
 class SensProvider(Provider):
@@ -136,7 +129,7 @@ class SensProvider(Provider):
         request_id = str(answer.get("requestId") or "")
         if str(answer.get("statusCode")) != "202" or not request_id:
             reason = str(answer.get("statusName") or "refused")
-            return [SendResult(m.client_id, False, reason=reason, permanent=False) for m in group]
+            return failed_each(group, reason=reason, permanent=False)
         # SENS takes the request whole; the message ids come with the look-up by request id.
         return [
             SendResult(m.client_id, True, request_id=request_id, reason="", code="202")
@@ -179,7 +172,9 @@ class SensProvider(Provider):
                 results.append(SendResult(m.client_id, False, reason=reason or "refused"))
         return results
 
-    def lookup(self, pending: list[Pending]) -> dict[str, Found]:
+    def lookup(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
         """Find messages sent without a known request id: same phone and sender, same time.
 
         The outbox texts a resident once a kind and day, and the window starts when the batch
@@ -189,7 +184,7 @@ class SensProvider(Provider):
         if not pending:
             return found
         start = min(p.since for p in pending) - datetime.timedelta(minutes=1)
-        end = timezone.now() + datetime.timedelta(minutes=1)
+        end = (now or clock.now()) + datetime.timedelta(minutes=1)
         # An SMS is matched by phone and sender; a 알림톡 (channel, not number) by phone.
         wanted = {(p.to, p.sender): p.client_id for p in pending}
         self._search("sms", start, end, wanted, found, lambda i: (i.get("to"), i.get("from")))
@@ -200,31 +195,36 @@ class SensProvider(Provider):
 
     @staticmethod
     def _search(api: str, start, end, wanted: dict, found: dict, key) -> None:
-        page = 0
-        while wanted:
+        def read_page(page: int) -> list[dict]:
             query = {
-                "requestStartTime": _window(start),
-                "requestEndTime": _window(end),
+                "requestStartTime": local_text(start),
+                "requestEndTime": local_text(end),
                 "pageIndex": page,
                 "pageSize": PAGE_SIZE,
             }
-            items = _call("GET", _uri(query=query, api=api)).get("messages") or []
-            for item in items:
-                match = key(item)
-                match = tuple(map(str, match)) if isinstance(match, tuple) else str(match)
-                client_id = wanted.pop(match, None)
-                if client_id is not None:
-                    found[client_id] = Found(
-                        client_id,
-                        message_id=str(item.get("messageId") or ""),
-                        request_id=str(item.get("requestId") or ""),
-                        via="alimtalk" if api == "alimtalk" else "",
-                    )
-            if len(items) < PAGE_SIZE:
-                return
-            page += 1
+            return _call("GET", _uri(query=query, api=api)).get("messages") or []
 
-    def results(self, pending: list[Pending]) -> dict[str, Found]:
+        if not wanted:
+            return
+        for item in paged(read_page, size=PAGE_SIZE, first=0):
+            match = key(item)
+            match = tuple(map(str, match)) if isinstance(match, tuple) else str(match)
+            client_id = wanted.pop(match, None)
+            if client_id is not None:
+                found[client_id] = Found(
+                    client_id,
+                    message_id=str(item.get("messageId") or ""),
+                    request_id=str(item.get("requestId") or ""),
+                    via="alimtalk" if api == "alimtalk" else "",
+                )
+                if not wanted:
+                    # Every message is found: no further page is read.
+                    return
+
+    def results(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
+        # Each message is asked by its id: no time window, so `now` plays no part.
         found: dict[str, Found] = {}
         by_request: dict[str, list[Pending]] = {}
         for p in pending:

@@ -10,18 +10,18 @@ Only the simulator speaks it; it exists for development, tests and benchmarks:
   delivery reports, read with a cursor.
 """
 
-from urllib.parse import urlencode
+import datetime
 
 from django.conf import settings
 
-from .base import Found, Outgoing, Pending, Provider, SendResult, ask_request, send_request
+from .base import Found, Outgoing, Pending, Provider, SendResult
+from .transport import call, with_query
 
 LOOKUP_CHUNK = 400
 
 
-def _url(path: str, query: dict | None = None) -> str:
-    url = f"{settings.SMS_GATEWAY_URL}{path}"
-    return f"{url}?{urlencode(query)}" if query else url
+def _call(method: str, path: str, body: dict | None = None, *, query: dict | None = None):
+    return call(method, with_query(f"{settings.SMS_GATEWAY_URL}{path}", query), body)
 
 
 class SimulatedProvider(Provider):
@@ -44,7 +44,7 @@ class SimulatedProvider(Provider):
             }
             for m in messages
         ]
-        answer = send_request("POST", _url("/v1/messages"), {"messages": payload})
+        answer = _call("POST", "/v1/messages", {"messages": payload})
         return [
             SendResult(
                 client_id=str(item.get("client_id", "")),
@@ -57,17 +57,20 @@ class SimulatedProvider(Provider):
             for item in answer.get("results", [])
         ]
 
-    def lookup(self, pending: list[Pending]) -> dict[str, Found]:
+    def lookup(
+        self, pending: list[Pending], *, now: datetime.datetime | None = None
+    ) -> dict[str, Found]:
+        # The gateway is asked by client id: no time window, so `now` plays no part.
         found: dict[str, Found] = {}
         ids = [p.client_id for p in pending]
         for start in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[start : start + LOOKUP_CHUNK]
-            answer = ask_request("GET", _url("/v1/messages", {"client_id": ",".join(chunk)}))
+            answer = _call("GET", "/v1/messages", query={"client_id": ",".join(chunk)})
             for item in answer.get("messages", []):
                 client_id = str(item["client_id"])
                 found[client_id] = Found(client_id, str(item.get("message_id") or ""))
         return found
 
     def pull_reports(self, after: int, limit: int = 1000) -> tuple[list[dict], int]:
-        answer = ask_request("GET", _url("/v1/reports", {"after": after, "limit": limit}))
+        answer = _call("GET", "/v1/reports", query={"after": after, "limit": limit})
         return answer.get("reports", []), int(answer.get("next", after))

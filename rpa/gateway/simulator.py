@@ -22,14 +22,16 @@ MAX_BATCH = 1000
 
 
 class GatewayState:
+    """What a running simulator has taken and how it misbehaves (the rates configure sets)."""
+
     def __init__(
         self,
         record_path: str,
-        fail_rate: float,
-        latency_ms: int,
-        rate_limit: float,
-        busy_rate: float = 0.0,
         *,
+        fail_rate: float = 0.0,
+        latency_ms: int = 0,
+        rate_limit: float = 0.0,
+        busy_rate: float = 0.0,
         provider: str = "simulator",
         keys: dict | None = None,
         senders: frozenset[str] = frozenset(),
@@ -62,6 +64,17 @@ class GatewayState:
         self.window_start = time.monotonic()
         self.window_count = 0
         self.random = random.Random()  # noqa: S311
+
+    def configure(self, settings: dict) -> None:
+        """Development and tests change the failure behaviour of a running simulator."""
+        with self.lock:
+            self.fail_rate = float(settings.get("fail_rate", self.fail_rate))
+            self.busy_rate = float(settings.get("busy_rate", self.busy_rate))
+            self.rate_limit = float(settings.get("rate_limit", self.rate_limit))
+            self.latency = float(settings.get("latency_ms", self.latency * 1000)) / 1000
+            self.drop_rate = float(settings.get("drop_rate", self.drop_rate))
+            self.drop_owed = 0.0
+            self.kakao_miss_rate = float(settings.get("kakao_miss_rate", self.kakao_miss_rate))
 
     def over_rate(self) -> float:
         """Seconds to wait when requests exceed the per-second limit, else 0."""
@@ -111,7 +124,7 @@ class GatewayState:
                     )
                     continue
                 # Recorded even when the id is known: a re-send is a second text on a phone.
-                self._write(client_id, to, message.get("text", ""))
+                self.record_text(client_id, to, message.get("text", ""))
                 if known is not None:
                     results.append({**known, "duplicate": True})
                     continue
@@ -132,7 +145,8 @@ class GatewayState:
                 results.append(entry)
         return results
 
-    def _write(self, client_id: str, to: str, text: str) -> None:
+    def record_text(self, client_id: str, to: str, text: str) -> None:
+        """One text a phone received; the caller holds the lock."""
         line = {"client_id": client_id, "to": to, "text": text}
         self.record.write(json.dumps(line, ensure_ascii=False) + "\n")
         self.record.flush()
@@ -142,13 +156,13 @@ class GatewayState:
             self.sens_requests[request_id] = entries
             for entry in entries:
                 self.sens_messages[entry["messageId"]] = entry
-                self._write("", entry["to"], entry["_text"])
+                self.record_text("", entry["to"], entry["_text"])
 
     def record_nhn(self, entries: list[dict]) -> None:
         with self.lock:
             for entry in entries:
                 self.nhn_entries.append(entry)
-                self._write(entry["recipientGroupingKey"], entry["recipientNo"], entry["body"])
+                self.record_text(entry["recipientGroupingKey"], entry["recipientNo"], entry["body"])
 
     @staticmethod
     def _rejected(client_id: str, code: str, reason: str, *, permanent: bool = True) -> dict:
@@ -169,6 +183,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
         return
 
     def _send_json(self, status: int, body: dict, headers: dict | None = None) -> None:
+        """Every answer the simulator gives, in every protocol: a JSON body and its length."""
         data = json.dumps(body, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -178,48 +193,60 @@ class GatewayHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length)
-        if urlparse(self.path).path == "/v1/simulator/config":
-            # Development and tests change the failure behaviour of a running simulator.
-            settings = json.loads(body or b"{}")
-            with self.state.lock:
-                self.state.fail_rate = float(settings.get("fail_rate", self.state.fail_rate))
-                self.state.busy_rate = float(settings.get("busy_rate", self.state.busy_rate))
-                self.state.rate_limit = float(settings.get("rate_limit", self.state.rate_limit))
-                self.state.latency = (
-                    float(settings.get("latency_ms", self.state.latency * 1000)) / 1000
-                )
-                self.state.drop_rate = float(settings.get("drop_rate", self.state.drop_rate))
-                self.state.drop_owed = 0.0
-                self.state.kakao_miss_rate = float(
-                    settings.get("kakao_miss_rate", self.state.kakao_miss_rate)
-                )
-            self._send_json(200, {"ok": True})
-            return
+    def _drop_answer(self) -> None:
+        """The request was taken, the answer is lost: the client must find out what happened."""
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+    def _admit(self, body: bytes) -> tuple[float, dict] | None:
+        """What every send request meets first, in every protocol: the rate limit, the latency,
+        a simulated 503 and the JSON parser. (The failure draw, the body), or None once the
+        refusal is answered."""
         state = self.state
-        if state.provider != "simulator":
-            self._provider_post(body)
-            return
-        if urlparse(self.path).path != "/v1/messages":
-            self._send_json(404, {"error": "not found"})
-            return
         wait = state.over_rate()
         if wait:
             self._send_json(429, {"error": "too many requests"}, {"Retry-After": f"{wait:.2f}"})
-            return
+            return None
         if state.latency:
             time.sleep(state.latency)
         draw = state.random.random()
         if draw < state.fail_rate / 2:
             self._send_json(503, {"error": "temporarily unavailable (simulated)"})
-            return
+            return None
         try:
-            messages = json.loads(body or b"{}").get("messages", [])
+            return draw, json.loads(body or b"{}")
         except ValueError:
             self._send_json(400, {"error": "invalid JSON"})
+            return None
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        path = urlparse(self.path).path
+        if path == "/v1/simulator/config":
+            self.state.configure(json.loads(body or b"{}"))
+            self._send_json(200, {"ok": True})
             return
+        if self.state.provider != "simulator":
+            route = self._provider_route(path, sending=True)
+        elif path == "/v1/messages":
+            route = path
+        else:
+            route = None
+            self._send_json(404, {"error": "not found"})
+        if route is None:
+            return
+        admitted = self._admit(body)
+        if admitted is None:
+            return
+        if self.state.provider == "simulator":
+            self._own_post(*admitted)
+        else:
+            self._provider_post(route, *admitted)
+
+    def _own_post(self, draw: float, payload: dict) -> None:
+        state = self.state
+        messages = payload.get("messages", [])
         if len(messages) > MAX_BATCH:
             self._send_json(413, {"error": "at most 1000 messages a request"})
             return
@@ -229,99 +256,61 @@ class GatewayHandler(BaseHTTPRequestHandler):
             return
         self._send_json(200, {"results": results})
 
-    def _drop_answer(self) -> None:
-        """The request was taken, the answer is lost: the client must find out what happened."""
-        self.close_connection = True
-        self.connection.shutdown(2)
-
-    def _provider_post(self, body: bytes) -> None:
+    def _provider_route(self, path: str, *, sending: bool):
+        """The provider's route for this path once its keys pass; None once refused."""
         state = self.state
-        path = urlparse(self.path).path
         if state.provider == "sens":
-            target = providers.sens_messages_path(state, path)
-            if target is None or target[1] != "":
-                providers.sens_error(self, 404, "no such service")
-                return
-            refusal = providers.sens_refusal(self, state)
-            if refusal:
-                providers.sens_error(self, *refusal)
-                return
+            route = providers.sens_messages_path(state, path)
+            # A send goes to the messages URI itself; a read may name one message below it.
+            if route is None or (sending and route[1] != ""):
+                refusal = providers.sens_error(404, "no such service")
+            else:
+                refusal = providers.sens_refusal(self, state)
         else:
             route = providers.nhn_route(state, path)
-            if route is None:
-                self._send_json(404, {"header": providers.nhn_header(False, -404, "not found")})
-                return
             refusal = providers.nhn_refusal(self, state, route)
-            if refusal:
-                self._send_json(401, {"header": refusal})
-                return
-        wait = state.over_rate()
-        if wait:
-            self._send_json(429, {"error": "too many requests"}, {"Retry-After": f"{wait:.2f}"})
-            return
-        if state.latency:
-            time.sleep(state.latency)
-        draw = state.random.random()
-        if draw < state.fail_rate / 2:
-            self._send_json(503, {"error": "temporarily unavailable (simulated)"})
-            return
-        try:
-            payload = json.loads(body or b"{}")
-        except ValueError:
-            self._send_json(400, {"error": "invalid JSON"})
-            return
+        if refusal:
+            self._send_json(*refusal)
+            return None
+        return route
+
+    def _provider_post(self, route, draw: float, payload: dict) -> None:
+        state = self.state
         if state.provider == "sens":
-            post = alimtalk.sens_post if target[0] == "alimtalk" else providers.sens_post
-            answer = post(self, state, payload)
-            if answer is None:
-                return
-            status = 202
-        elif route == "raw-messages":
-            answer, status = alimtalk.nhn_post(state, payload), 200
+            post = alimtalk.sens_post if route[0] == "alimtalk" else providers.sens_post
+            status, answer = post(state, payload)
+            taken = status == 202
         else:
-            answer, status = providers.nhn_post(state, route, payload), 200
-        accepted = state.provider == "sens" or answer["header"]["isSuccessful"]
-        if accepted and (draw < state.fail_rate or state.answer_lost()):
+            if route == "raw-messages":
+                status, answer = 200, alimtalk.nhn_post(state, payload)
+            else:
+                status, answer = 200, providers.nhn_post(state, route, payload)
+            taken = answer["header"]["isSuccessful"]
+        if taken and (draw < state.fail_rate or state.answer_lost()):
             self._drop_answer()
             return
         self._send_json(status, answer)
 
-    def _provider_get(self) -> None:
+    def _provider_get(self, url) -> None:
         state = self.state
-        url = urlparse(self.path)
-        if state.provider == "sens":
-            target = providers.sens_messages_path(state, url.path)
-            if target is None:
-                providers.sens_error(self, 404, "no such service")
-                return
-            refusal = providers.sens_refusal(self, state)
-            if refusal:
-                providers.sens_error(self, *refusal)
-                return
-            if target[0] == "alimtalk":
-                alimtalk.sens_get(self, state, target[1], parse_qs(url.query))
-            else:
-                providers.sens_get(self, state, target[1])
-            return
-        route = providers.nhn_route(state, url.path)
+        route = self._provider_route(url.path, sending=False)
         if route is None:
-            self._send_json(404, {"header": providers.nhn_header(False, -404, "not found")})
             return
-        refusal = providers.nhn_refusal(self, state, route)
-        if refusal:
-            self._send_json(401, {"header": refusal})
-            return
-        if route == "messages":
-            self._send_json(200, alimtalk.nhn_list(state, parse_qs(url.query)))
-            return
-        self._send_json(200, providers.nhn_list(state, route, parse_qs(url.query)))
+        query = parse_qs(url.query)
+        if state.provider == "sens":
+            get = alimtalk.sens_get if route[0] == "alimtalk" else providers.sens_get
+            self._send_json(*get(state, route[1], query))
+        elif route == "messages":
+            self._send_json(200, alimtalk.nhn_list(state, query))
+        else:
+            self._send_json(200, providers.nhn_list(state, route, query))
 
     def do_GET(self):
         url = urlparse(self.path)
         query = parse_qs(url.query)
         state = self.state
         if state.provider != "simulator":
-            self._provider_get()
+            self._provider_get(url)
             return
         if url.path == "/v1/messages":
             ids = [i for part in query.get("client_id", []) for i in part.split(",") if i]
@@ -349,32 +338,10 @@ class GatewayHandler(BaseHTTPRequestHandler):
 
 
 def make_server(
-    *,
-    host: str = "127.0.0.1",
-    port: int,
-    record: str,
-    fail_rate: float = 0.0,
-    latency_ms: int = 0,
-    rate_limit: float = 0.0,
-    busy_rate: float = 0.0,
-    provider: str = "simulator",
-    keys: dict | None = None,
-    senders: frozenset[str] = frozenset(),
-    drop_rate: float = 0.0,
-    kakao_miss_rate: float = 0.0,
+    *, host: str = "127.0.0.1", port: int, record: str, **behaviour
 ) -> ThreadingHTTPServer:
-    state = GatewayState(
-        record,
-        fail_rate,
-        latency_ms,
-        rate_limit,
-        busy_rate,
-        provider=provider,
-        keys=keys,
-        senders=senders,
-        drop_rate=drop_rate,
-        kakao_miss_rate=kakao_miss_rate,
-    )
+    """A simulator on host:port recording to `record`; `behaviour` as GatewayState takes it."""
+    state = GatewayState(record, **behaviour)
     handler = type("BoundGatewayHandler", (GatewayHandler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

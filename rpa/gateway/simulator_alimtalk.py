@@ -6,30 +6,24 @@ provider sends the failover SMS/LMS instead. Either way one text is recorded for
 
 import uuid
 
-from django.utils import timezone
-
 from . import simulator_providers as providers
+from .base import MINUTES
+from .simulator_providers import Answer
 
 NOT_A_KAKAOTALK_USER = "3019"
-
-
-def _now(minutes_only: bool = False) -> str:
-    return timezone.localtime().strftime("%Y-%m-%d %H:%M" if minutes_only else "%Y-%m-%d %H:%M:%S")
 
 
 # --- SENS ------------------------------------------------------------------------------------
 
 
-def sens_post(handler, state, body: dict) -> dict | None:
+def sens_post(state, body: dict) -> Answer:
     messages = body.get("messages") or []
     if body.get("plusFriendId") != state.keys.get("channel_id") or not body.get("templateCode"):
-        providers.sens_error(handler, 400, "unknown channel (plusFriendId) or no templateCode")
-        return None
+        return providers.sens_error(400, "unknown channel (plusFriendId) or no templateCode")
     if not messages or len(messages) > providers.SENS_MAX_MESSAGES:
-        providers.sens_error(handler, 400, "1 to 100 messages a request")
-        return None
-    request_id = f"RSAT-{uuid.uuid4().hex[:20]}"
-    now = _now()
+        return providers.sens_error(400, "1 to 100 messages a request")
+    request_id = providers.sens_request_id("RSAT")
+    now = providers.now_text()
     answers = []
     with state.lock:
         for message in messages:
@@ -61,7 +55,7 @@ def sens_post(handler, state, body: dict) -> dict | None:
                 )
                 if entry["useSmsFailover"]:
                     sms = {
-                        "requestId": f"RSSA-{uuid.uuid4().hex[:20]}",
+                        "requestId": providers.sens_request_id("RSSA"),
                         "messageId": str(uuid.uuid4()),
                         "requestTime": now,
                         "contentType": "COMM",
@@ -84,7 +78,7 @@ def sens_post(handler, state, body: dict) -> dict | None:
                     text = None
             state.sens_alimtalk[entry["messageId"]] = entry
             if text is not None:
-                state._write("", to, text)
+                state.record_text("", to, text)
             answers.append(
                 {
                     "messageId": entry["messageId"],
@@ -97,43 +91,28 @@ def sens_post(handler, state, body: dict) -> dict | None:
                     "useSmsFailover": entry["useSmsFailover"],
                 }
             )
-    return {
-        "requestId": request_id,
-        "requestTime": now,
-        "statusCode": "202",
-        "statusName": "success",
-        "messages": answers,
-    }
+    return providers.sens_taken(request_id, now, messages=answers)
 
 
-def sens_get(handler, state, rest: str, query: dict) -> None:
+def sens_get(state, rest: str, query: dict) -> Answer:
     if rest.startswith("/"):
         with state.lock:
             entry = state.sens_alimtalk.get(rest[1:])
         if entry is None:
-            providers.sens_error(handler, 404, "no such message")
-        else:
-            handler._send_json(200, entry)
-        return
+            return providers.sens_error(404, "no such message")
+        return 200, entry
     if not query.get("requestStartTime") or not query.get("requestEndTime"):
-        providers.sens_error(handler, 400, "requestStartTime and requestEndTime are required")
-        return
-    page = int(query.get("pageIndex", ["0"])[0])
-    size = min(int(query.get("pageSize", ["100"])[0]), 100)
-    low, high = query["requestStartTime"][0], query["requestEndTime"][0]
+        return providers.sens_error(400, "requestStartTime and requestEndTime are required")
+    _page, _size, window = providers.sens_page(query)
     with state.lock:
-        entries = [e for e in state.sens_alimtalk.values() if low <= e["requestTime"] <= high]
-    chunk = entries[page * size : (page + 1) * size]
+        entries = [e for e in state.sens_alimtalk.values() if providers.sens_in_window(e, query)]
     fields = ("requestId", "messageId", "requestTime", "plusFriendId", "templateCode", "to")
-    handler._send_json(
-        200,
-        {
-            "requestId": "",
-            "statusCode": "202",
-            "statusName": "success",
-            "messages": [{k: e[k] for k in fields} for e in chunk],
-        },
-    )
+    return 200, {
+        "requestId": "",
+        "statusCode": "202",
+        "statusName": "success",
+        "messages": [{k: e[k] for k in fields} for e in entries[window]],
+    }
 
 
 # --- NHN Cloud -------------------------------------------------------------------------------
@@ -145,8 +124,8 @@ def nhn_post(state, body: dict) -> dict:
         return {"header": providers.nhn_header(False, -1006, "unknown senderKey or no template")}
     if not recipients or len(recipients) > providers.NHN_MAX_RECIPIENTS:
         return {"header": providers.nhn_header(False, -2, "recipientList: 1 to 1,000")}
-    request_id = f"{timezone.localtime():%Y%m%d%H%M%S}{uuid.uuid4().hex[:11]}"
-    now = _now(minutes_only=True)
+    request_id = providers.nhn_request_id()
+    now = providers.now_text(MINUTES)
     results = []
     with state.lock:
         for seq, recipient in enumerate(recipients, start=1):
@@ -183,7 +162,7 @@ def nhn_post(state, body: dict) -> dict:
                     text = None
             state.nhn_alimtalk.append(entry)
             if text is not None:
-                state._write(entry["recipientGroupingKey"], to, text)
+                state.record_text(entry["recipientGroupingKey"], to, text)
             results.append(
                 {
                     "recipientSeq": seq,
@@ -204,24 +183,12 @@ def nhn_post(state, body: dict) -> dict:
 
 
 def nhn_list(state, query: dict) -> dict:
-    def one(name: str) -> str:
-        return query.get(name, [""])[0]
-
-    if not one("requestId") and not (one("startRequestDate") and one("endRequestDate")):
+    if providers.nhn_unbounded(query):
         return {"header": providers.nhn_header(False, -6, "requestId or a date range required")}
-    page = max(int(one("pageNum") or 1), 1)
-    size = min(int(one("pageSize") or 15), 1000)
-    filters = ("requestId", "senderGroupingKey", "recipientGroupingKey", "recipientNo")
-    low, high = one("startRequestDate"), one("endRequestDate")
+    _page, window = providers.nhn_page(query)
     with state.lock:
-        entries = [
-            e
-            for e in state.nhn_alimtalk
-            if all(not one(f) or e[f] == one(f) for f in filters)
-            and (not low or e["requestDate"] >= low)
-            and (not high or e["requestDate"] <= high)
-        ]
-    chunk = entries[(page - 1) * size : page * size]
+        entries = [e for e in state.nhn_alimtalk if providers.nhn_matches(e, query)]
+    chunk = entries[window]
     return {
         "header": providers.nhn_header(True),
         "messageSearchResultResponse": {"messages": chunk, "totalCount": len(entries)},

@@ -41,9 +41,10 @@ def test_a_provider_without_its_keys_is_an_error_naming_them(settings):
     assert errors and "NHN_SMS_APP_KEY" in errors[0].msg
 
 
-def test_an_unknown_provider_refuses_to_start_with_one_sentence():
-    env = {**os.environ, "SMS_PROVIDER": "kakao", "DJANGO_SECURE_SSL_REDIRECT": "0"}
-    run = subprocess.run(
+def check_with_provider(name: str) -> subprocess.CompletedProcess:
+    """`manage.py check` in a process started with SMS_PROVIDER set to `name`."""
+    env = {**os.environ, "SMS_PROVIDER": name, "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
         env=env,
@@ -51,6 +52,10 @@ def test_an_unknown_provider_refuses_to_start_with_one_sentence():
         text=True,
         timeout=120,
     )
+
+
+def test_an_unknown_provider_refuses_to_start_with_one_sentence():
+    run = check_with_provider("kakao")
 
     assert run.returncode != 0
     last_line = run.stderr.strip().splitlines()[-1]
@@ -61,15 +66,7 @@ def test_an_unknown_provider_refuses_to_start_with_one_sentence():
 
 
 def test_an_empty_provider_refuses_to_start():
-    env = {**os.environ, "SMS_PROVIDER": " ", "DJANGO_SECURE_SSL_REDIRECT": "0"}
-    run = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = check_with_provider(" ")
 
     assert run.returncode != 0
     assert "SMS_PROVIDER is '': set it to one of" in run.stderr

@@ -22,10 +22,7 @@ def send_everything(max_rounds: int = 200) -> None:
             continue
         if not OutboxMessage.objects.filter(status__in=("queued", "sending", "unknown")).exists():
             return
-        OutboxMessage.objects.filter(status="queued").update(
-            next_attempt_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-        )
-        OutboxMessage.objects.filter(status="unknown").update(
+        OutboxMessage.objects.filter(status__in=("queued", "unknown")).update(
             next_attempt_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
         )
     raise AssertionError("the outbox did not empty")
