@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.contrib import admin
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .models import Absence, Action, ApprovalStep, Attachment, Document, DocumentType, WaitingReport
 
@@ -131,7 +132,7 @@ class WaitingReportAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         days = request.GET.get("days", "30")
         days = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 30
-        now = timezone.now()
+        now = clock.now()
         since = now - timedelta(days=days)
         waited = ExpressionWrapper(
             F("decided_at") - F("activated_at"), output_field=DurationField()

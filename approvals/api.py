@@ -1,7 +1,7 @@
 """API of approvals under /api/v1/approvals/: the inbox, a line preview, a document, decisions,
 absences."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,15 +12,16 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from core.errors import NotAllowed
 
 from . import selectors, services
+from .clients import client_label, passed_one_time_code
 from .models import Absence, Action, ApprovalStep, Document
-from .views import client_label
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="What was refused, for programs")
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
@@ -183,7 +184,9 @@ class LinePreviewSerializer(serializers.Serializer):
 
 
 class AbsenceSerializer(serializers.ModelSerializer):
-    substitute = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    substitute = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True)
+    )
     substitute_name = serializers.CharField(source="substitute.full_name", read_only=True)
 
     class Meta:
@@ -213,28 +216,15 @@ def _document_payload(request, document_id: int) -> dict:
     return DocumentSerializer(document).data
 
 
-def _session_unverified(request) -> bool:
-    """Deciding needs the OTP step: a browser session's, or the one a token was created after."""
-    check = getattr(request.user, "is_verified", None)
-    return not (check and check())
-
-
 def _decide(request, document_id, action) -> Response:
+    """Approve or return; a refusal answers through the one handler (403, 409 or 400)."""
     document_id = _document_id(document_id)
     document = get_object_or_404(selectors.visible_documents(request.user), pk=document_id)
-    if _session_unverified(request):
-        return Response(
-            {"detail": _("Approving needs a sign-in with a one-time code.")},
-            status=status.HTTP_403_FORBIDDEN,
+    if not passed_one_time_code(request.user):
+        raise NotAllowed(
+            _("Approving needs a sign-in with a one-time code."), code="one_time_code_required"
         )
-    try:
-        action(document)
-    except services.AlreadyDecided as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    except PermissionDenied as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    except ValidationError as exc:
-        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    action(document)
     return Response(_document_payload(request, document_id))
 
 
@@ -268,14 +258,11 @@ class LinePreviewView(APIView):
         query = LineQuerySerializer(data=request.query_params)
         if not query.is_valid():
             return _invalid(query)
-        try:
-            line = services.preview_line(
-                applicant=request.user,
-                doc_type=query.validated_data["doc_type"],
-                span_days=query.validated_data["span_days"],
-            )
-        except ValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        line = selectors.preview_line(
+            applicant=request.user,
+            doc_type=query.validated_data["doc_type"],
+            span_days=query.validated_data["span_days"],
+        )
         return Response(LinePreviewSerializer({"line": line}).data)
 
 
@@ -342,14 +329,9 @@ class WithdrawView(APIView):
         """The applicant withdraws the document (회수) while nobody has acted on it."""
         document_id = _document_id(document_id)
         document = get_object_or_404(selectors.visible_documents(request.user), pk=document_id)
-        try:
-            services.withdraw(
-                document=document, actor=request.user, client=client_label(request._request, "api")
-            )
-        except services.AlreadyDecided as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        services.withdraw(
+            document=document, actor=request.user, client=client_label(request._request, "api")
+        )
         return Response(_document_payload(request, document_id))
 
 
@@ -368,16 +350,10 @@ class AbsencesView(generics.ListCreateAPIView):
         if not serializer.is_valid():
             return _invalid(serializer)
         data = serializer.validated_data
-        try:
-            absence = services.set_absence(
-                approver=request.user,
-                substitute=data["substitute"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {}
-            return Response(
-                {"detail": exc.messages[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST
-            )
+        absence = services.set_absence(
+            approver=request.user,
+            substitute=data["substitute"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+        )
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)

@@ -1,8 +1,7 @@
 """Demo approval documents: a few general documents from staff001–005 waiting for manager01."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-
-from accounts.models import User
 
 from . import services
 from .models import Document
@@ -33,7 +32,7 @@ def approve_through_the_line(document: Document) -> None:
 def seed(stdout=None) -> None:
     created = 0
     for username, title, facts in DEMO_DOCUMENTS:
-        applicant = User.objects.filter(username=username).first()
+        applicant = get_user_model().objects.filter(username=username).first()
         if applicant is None:
             continue
         if Document.objects.filter(applicant=applicant, title=title).exists():

@@ -1,13 +1,16 @@
 """Forms of the approval pages: a free-form document, a decision, an absence."""
 
 from django import forms
-from django.utils import timezone
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, User
 from accounts.selectors import approver_chain, members_of
+from core import clock
 
 from .models import DocumentType
+
+# Forms load after the app registry (through views), so the user model is known here.
+User = get_user_model()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,11 +44,9 @@ def colleagues_for(user: User) -> list[User]:
     if user.department_id is None:
         return []
     department = user.department
-    scope = (
-        department.parent
-        if department.kind == Department.Kind.TEAM and department.parent_id
-        else department
-    )
+    # A team's colleagues are its whole division; the kinds come from accounts' own model.
+    is_team = department.kind == type(department).Kind.TEAM
+    scope = department.parent if is_team and department.parent_id else department
     return [p for p in members_of([scope]) if p.pk != user.pk]
 
 
@@ -156,7 +157,7 @@ class AbsenceForm(forms.Form):
         self.fields["substitute"].label_from_instance = lambda u: (
             f"{u.full_name or u.username} · {u.position}" if u.position_id else str(u)
         )
-        today = timezone.localdate()
+        today = clock.today()
         self.fields["start_date"].initial = today
         self.fields["end_date"].initial = today
 

@@ -1,16 +1,119 @@
-"""What pages, the API and the header read about approvals."""
+"""What pages, the API, the header and the services read about approvals."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.roles import is_admin
+from accounts.selectors import approver_chain
+from core import clock
 
-from .models import Absence, Action, ApprovalStep, Attachment, Document
-from .substitutes import substitutes_on
+from . import rules
+from .defaults import ensure_type
+from .errors import InvalidInput, LineError
+from .models import Absence, Action, ApprovalStep, Attachment, Document, DocumentType
+from .substitutes import stand_ins_on, substitutes_on
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def document_type(code: str | DocumentType) -> DocumentType:
+    """The type of this code; a default type that went missing is made again (`ensure_type`)."""
+    if isinstance(code, DocumentType):
+        return code
+    try:
+        return DocumentType.objects.get(code=code)
+    except DocumentType.DoesNotExist:
+        found = ensure_type(code)
+        if found is not None:
+            return found
+        raise InvalidInput(_("Unknown document type: %(code)s") % {"code": code}) from None
+
+
+def _rule(doc_type: DocumentType) -> rules.LineRule:
+    return rules.LineRule(
+        levels=doc_type.levels,
+        delegated_max_days=doc_type.delegated_max_days,
+        allow_extra_reviewers=doc_type.allow_extra_reviewers,
+        allow_cooperators=doc_type.allow_cooperators,
+    )
+
+
+def _people(items: Iterable) -> list[User]:
+    """Users from users or ids, in the order given, active people only."""
+    ids = [int(getattr(item, "pk", item)) for item in items or ()]
+    found = (
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .select_related("position")
+        .in_bulk()
+    )
+    if any(pk not in found for pk in ids):
+        raise LineError(_("Some of the people chosen cannot take part in an approval line."))
+    return [found[pk] for pk in ids]
+
+
+def preview_line(
+    *,
+    applicant: User,
+    doc_type: str | DocumentType,
+    span_days: int = 1,
+    reviewers: Sequence = (),
+    cooperators: Sequence = (),
+    today: date | None = None,
+) -> list[ApprovalStep]:
+    """The line a document would get on `today`, as unsaved steps (shown before submitting).
+
+    A step whose named substitute is the applicant carries `passed_over` (that person) and a
+    `note` saying who decides instead and why; other steps carry None and "".
+    """
+    dtype = document_type(doc_type)
+    reviewer_list = _people(reviewers)
+    cooperator_list = _people(cooperators)
+    chain = approver_chain(applicant)
+    candidates = [*chain, *reviewer_list, *cooperator_list]
+    stand_ins = stand_ins_on(
+        today or clock.today(), [p.pk for p in candidates], applicant_id=applicant.pk
+    )
+    try:
+        planned = rules.build_line(
+            applicant=applicant,
+            chain=chain,
+            rule=_rule(dtype),
+            span_days=span_days,
+            reviewers=reviewer_list,
+            cooperators=cooperator_list,
+            substitute_for=lambda person: (
+                stand_ins[person.pk].person if person.pk in stand_ins else None
+            ),
+        )
+    except rules.LineRuleError as exc:
+        raise LineError(str(exc)) from None
+    line = []
+    for planned_step in planned:
+        step = ApprovalStep(
+            order=planned_step.order,
+            kind=planned_step.kind,
+            approver=planned_step.approver,
+            acting_for=planned_step.acting_for,
+            delegated_final=planned_step.delegated_final,
+            added_by_applicant=planned_step.added_by_applicant,
+            status=ApprovalStep.Status.WAITING,
+        )
+        stand_in = stand_ins.get(step.acting_for.pk) if step.acting_for else None
+        step.passed_over = stand_in.passed_over if stand_in else None
+        step.note = stand_in.note(step.acting_for) if stand_in else ""
+        line.append(step)
+    return line
 
 
 def can_withdraw(document: Document, user: User) -> bool:
@@ -24,8 +127,31 @@ def can_withdraw(document: Document, user: User) -> bool:
     )
 
 
-def _waiting_steps_for(user: User) -> QuerySet:
-    today = timezone.localdate()
+def pending_step_for(
+    steps: Iterable[ApprovalStep], actor: User, *, applicant_id: int, today: date
+) -> tuple[ApprovalStep, User | None] | None:
+    """The pending step of a round `actor` may decide now, and for whom they act; else None.
+
+    Their own step first, then a step held for them while they were away (they are back and
+    decide for themself), then a step of someone absent today whom they decide for (대결).
+    """
+    pending = [s for s in steps if s.status == ApprovalStep.Status.PENDING]
+    for step in pending:
+        if step.approver_id == actor.pk:
+            return step, step.acting_for
+    for step in pending:
+        if step.acting_for_id == actor.pk:
+            return step, None
+    absent = substitutes_on(today, [s.approver_id for s in pending], applicant_id=applicant_id)
+    for step in pending:
+        substitute = absent.get(step.approver_id)
+        if substitute is not None and substitute.pk == actor.pk:
+            return step, step.approver
+    return None
+
+
+def _waiting_steps_for(user: User, today: date | None) -> QuerySet:
+    today = today or clock.today()
     absent_for_me = Absence.objects.filter(
         substitute=user, start_date__lte=today, end_date__gte=today
     ).values("approver_id")
@@ -34,7 +160,7 @@ def _waiting_steps_for(user: User) -> QuerySet:
     )
 
 
-def inbox_for(user: User) -> QuerySet:
+def inbox_for(user: User, *, today: date | None = None) -> QuerySet:
     """Documents waiting for this person's decision, as approver or substitute, newest first.
 
     Never their own: an applicant named as substitute for their approver does not decide.
@@ -42,7 +168,7 @@ def inbox_for(user: User) -> QuerySet:
     return (
         Document.objects.filter(
             status=Document.Status.PENDING,
-            pk__in=_waiting_steps_for(user).values("document_id"),
+            pk__in=_waiting_steps_for(user, today).values("document_id"),
         )
         .exclude(applicant=user)
         .select_related("doc_type", "applicant", "applicant__department", "applicant__position")
@@ -50,11 +176,11 @@ def inbox_for(user: User) -> QuerySet:
     )
 
 
-def waiting_count(user: User) -> int:
+def waiting_count(user: User, *, today: date | None = None) -> int:
     """The header badge: how many documents wait for this person (one query)."""
     if not user.is_authenticated:
         return 0
-    return inbox_for(user).count()
+    return inbox_for(user, today=today).count()
 
 
 def sent_by(user: User) -> QuerySet:
@@ -66,7 +192,7 @@ def sent_by(user: User) -> QuerySet:
     )
 
 
-def visible_documents(user: User) -> QuerySet:
+def visible_documents(user: User, *, today: date | None = None) -> QuerySet:
     """Documents a person may open: their own, those in their line, and as a substitute."""
     if is_admin(user):
         return Document.objects.all()
@@ -76,7 +202,7 @@ def visible_documents(user: User) -> QuerySet:
     return Document.objects.filter(
         Q(applicant=user)
         | Q(pk__in=involved)
-        | Q(pk__in=_waiting_steps_for(user).values("document_id"))
+        | Q(pk__in=_waiting_steps_for(user, today).values("document_id"))
     )
 
 
@@ -100,10 +226,11 @@ class DocumentDetail:
         return self.my_step is not None
 
 
-def document_detail(*, user: User, document_id: int) -> DocumentDetail:
+def document_detail(*, user: User, document_id: int, today: date | None = None) -> DocumentDetail:
     """A document with its line, history and attachments; Document.DoesNotExist if not visible."""
+    today = today or clock.today()
     document = (
-        visible_documents(user)
+        visible_documents(user, today=today)
         .select_related("doc_type", "applicant__department", "applicant__position")
         .get(pk=document_id)
     )
@@ -120,21 +247,9 @@ def document_detail(*, user: User, document_id: int) -> DocumentDetail:
     attachments = list(document.attachments.all())
     detail = DocumentDetail(document, steps, earlier, actions, attachments)
     if document.status == Document.Status.PENDING and document.applicant_id != user.pk:
-        pending = [s for s in steps if s.status == ApprovalStep.Status.PENDING]
-        absent = substitutes_on(
-            timezone.localdate(),
-            [s.approver_id for s in pending],
-            applicant_id=document.applicant_id,
-        )
-        for step in pending:
-            if step.approver_id == user.pk:
-                detail.my_step, detail.acting_for = step, step.acting_for
-            elif step.acting_for_id == user.pk:
-                detail.my_step = step
-            elif absent.get(step.approver_id) and absent[step.approver_id].pk == user.pk:
-                detail.my_step, detail.acting_for = step, step.approver
-            if detail.my_step:
-                break
+        found = pending_step_for(steps, user, applicant_id=document.applicant_id, today=today)
+        if found is not None:
+            detail.my_step, detail.acting_for = found
     if document.status == Document.Status.PENDING:
         detail.can_withdraw = can_withdraw(document, user)
     detail.can_resubmit = (

@@ -1,15 +1,20 @@
 """Who decides for an absent approver (대결), never the applicant of the document at hand."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.selectors import approver_chain
 
 from .models import Absence
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)

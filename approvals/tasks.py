@@ -1,9 +1,10 @@
 """Celery tasks of approvals: reminders for approvers and stuck notices for applicants."""
 
 from celery import shared_task
-from django.utils import timezone
 
-from . import services
+from core import clock
+
+from . import reminders, routing
 
 
 @shared_task
@@ -13,5 +14,6 @@ def send_reminders() -> int:
     Idempotent: each reminder is recorded (SentNotice) and never sent twice. Steps whose
     substitute is their document's applicant are first handed to the next head up.
     """
-    services.route_around_applicant_substitutes(day=timezone.localdate())
-    return services.send_due_reminders()
+    now = clock.now()
+    routing.route_around_applicant_substitutes(day=clock.today(now))
+    return reminders.send_due_reminders(now=now)

@@ -2,64 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import DomainError, NotAllowed
+
 from . import selectors, services
+from .clients import client_label, passed_one_time_code
 from .forms import AbsenceForm, ApproveForm, DocumentForm, ResubmitForm, ReturnForm
 from .models import Attachment, Document
 
 
-def client_label(request, channel: str = "web") -> str:
-    """'web · Android · Chrome': which kind of client acted, without storing the raw agent."""
-    agent = request.META.get("HTTP_USER_AGENT", "")
-    device = next(
-        (
-            name
-            for key, name in (
-                ("iPhone", "iPhone"),
-                ("iPad", "iPad"),
-                ("Android", "Android"),
-                ("Windows", "Windows"),
-                ("Macintosh", "Mac"),
-                ("Linux", "Linux"),
-            )
-            if key in agent
-        ),
-        "",
-    )
-    browser = next(
-        (
-            name
-            for key, name in (
-                ("SamsungBrowser", "Samsung Internet"),
-                ("Edg/", "Edge"),
-                ("Firefox/", "Firefox"),
-                ("Chrome/", "Chrome"),
-                ("Safari/", "Safari"),
-                ("python-requests", "python-requests"),
-                ("curl/", "curl"),
-            )
-            if key in agent
-        ),
-        "",
-    )
-    return " · ".join(part for part in (channel, device, browser) if part)[:120]
-
-
-def is_verified(request) -> bool:
-    """Approving needs an OTP-verified browser session, for substitutes too."""
-    check = getattr(request.user, "is_verified", None)
-    return bool(check and check())
-
-
 def _refuse_unverified(request) -> bool:
-    if is_verified(request):
+    if passed_one_time_code(request.user):
         return False
     messages.error(
         request,
@@ -83,34 +43,18 @@ def bulk_approve(request):
     """Approve each selected routine document, reporting each one (desktop table)."""
     if _refuse_unverified(request):
         return redirect("approvals:inbox")
-    ids = [int(pk) for pk in request.POST.getlist("documents") if pk.isdigit()][:100]
+    ids = [int(pk) for pk in request.POST.getlist("documents") if pk.isdigit()]
     if not ids:
         messages.warning(request, _("Select the documents to approve."))
         return redirect("approvals:inbox")
-    found = {
-        d.pk: d
-        for d in selectors.visible_documents(request.user)
-        .filter(pk__in=ids)
-        .select_related("doc_type")
-    }
-    client = client_label(request)
-    for pk in ids:
-        document = found.get(pk)
-        if document is None:
-            continue
-        if not document.doc_type.is_routine:
-            messages.warning(
-                request,
-                _("%(title)s: not a routine document; open it to decide.")
-                % {"title": document.title},
-            )
-            continue
-        try:
-            services.approve(document=document, actor=request.user, client=client)
-        except (services.AlreadyDecided, PermissionDenied) as exc:
-            messages.warning(request, f"{document.title}: {exc}")
-        else:
+    outcome = services.approve_many(
+        document_ids=ids, actor=request.user, client=client_label(request)
+    )
+    for document, refusal in outcome.outcomes:
+        if refusal is None:
             messages.success(request, _("%(title)s: approved.") % {"title": document.title})
+        else:
+            messages.warning(request, f"{document.title}: {refusal}")
     return redirect("approvals:inbox")
 
 
@@ -122,7 +66,7 @@ def _detail_context(request, document_id: int, **extra):
     context = {
         "detail": detail,
         "document": detail.document,
-        "verified": is_verified(request),
+        "verified": passed_one_time_code(request.user),
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),
         "resubmit_form": ResubmitForm(
@@ -143,12 +87,26 @@ def _visible_or_404(request, document_id: int) -> Document:
     return get_object_or_404(selectors.visible_documents(request.user), pk=document_id)
 
 
-def _refused(request, document_id: int, exc: PermissionDenied):
+def _refused(request, document_id: int, refusal: NotAllowed):
     """The document again with the reason the person may not decide it, as a 403."""
-    messages.error(request, str(exc))
+    messages.error(request, str(refusal))
     return render(
         request, "approvals/detail.html", _detail_context(request, document_id), status=403
     )
+
+
+def _decision(request, document_id: int, decide, *, done: str, then: str):
+    """Run a decision and say how it went. Not this person's to do: the document again, as
+    a 403; the document moved on meanwhile (a second tap): a warning on the document."""
+    try:
+        decide()
+    except NotAllowed as refusal:
+        return _refused(request, document_id, refusal)
+    except DomainError as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("approvals:detail", document_id)
+    messages.success(request, done)
+    return redirect(then)
 
 
 @login_required
@@ -159,20 +117,18 @@ def approve(request, document_id: int):
         return redirect("approvals:detail", document_id)
     form = ApproveForm(request.POST)
     form.is_valid()
-    try:
-        services.approve(
+    return _decision(
+        request,
+        document_id,
+        lambda: services.approve(
             document=document,
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
             client=client_label(request),
-        )
-    except services.AlreadyDecided as exc:
-        messages.warning(request, str(exc))
-        return redirect("approvals:detail", document_id)
-    except PermissionDenied as exc:
-        return _refused(request, document_id, exc)
-    messages.success(request, _("Approved."))
-    return redirect("approvals:inbox")
+        ),
+        done=_("Approved."),
+        then=reverse("approvals:inbox"),
+    )
 
 
 @login_required
@@ -185,33 +141,33 @@ def return_(request, document_id: int):
     if not form.is_valid():
         context = _detail_context(request, document_id, return_form=form, return_open=True)
         return render(request, "approvals/detail.html", context, status=400)
-    try:
-        services.return_(
+    return _decision(
+        request,
+        document_id,
+        lambda: services.return_(
             document=document,
             actor=request.user,
             reason=form.cleaned_data["reason"],
             client=client_label(request),
-        )
-    except services.AlreadyDecided as exc:
-        messages.warning(request, str(exc))
-        return redirect("approvals:detail", document_id)
-    except PermissionDenied as exc:
-        return _refused(request, document_id, exc)
-    messages.success(request, _("Returned to the applicant."))
-    return redirect("approvals:inbox")
+        ),
+        done=_("Returned to the applicant."),
+        then=reverse("approvals:inbox"),
+    )
 
 
 @login_required
 @require_POST
 def withdraw(request, document_id: int):
     document = _visible_or_404(request, document_id)
-    try:
-        services.withdraw(document=document, actor=request.user, client=client_label(request))
-    except services.AlreadyDecided as exc:
-        messages.warning(request, str(exc))
-    else:
-        messages.success(request, _("Withdrawn."))
-    return redirect("approvals:detail", document_id)
+    return _decision(
+        request,
+        document_id,
+        lambda: services.withdraw(
+            document=document, actor=request.user, client=client_label(request)
+        ),
+        done=_("Withdrawn."),
+        then=reverse("approvals:detail", args=[document_id]),
+    )
 
 
 @login_required
@@ -222,19 +178,19 @@ def resubmit(request, document_id: int):
     if not form.is_valid():
         messages.error(request, _("A title is required."))
         return redirect("approvals:detail", document_id)
-    try:
-        services.resubmit(
+    return _decision(
+        request,
+        document_id,
+        lambda: services.resubmit(
             document=document,
             actor=request.user,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
             client=client_label(request),
-        )
-    except (services.AlreadyDecided, services.LineError) as exc:
-        messages.warning(request, str(exc))
-    else:
-        messages.success(request, _("Resubmitted."))
-    return redirect("approvals:detail", document_id)
+        ),
+        done=_("Resubmitted."),
+        then=reverse("approvals:detail", args=[document_id]),
+    )
 
 
 @login_required
@@ -253,11 +209,8 @@ def new(request):
                 attachments=data["attachments"],
                 client=client_label(request),
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except services.AlreadyDecided as exc:
-            form.add_error(None, str(exc))
+        except DomainError as refusal:
+            refusal.add_to(form)
         else:
             messages.success(request, _("Submitted for approval."))
             return redirect("approvals:detail", document.pk)
@@ -270,15 +223,15 @@ def _line_context(request, form) -> dict:
     reviewers = [pk for pk in source.getlist("reviewers") if pk.isdigit()]
     cooperators = [pk for pk in source.getlist("cooperators") if pk.isdigit()]
     try:
-        steps = services.preview_line(
+        steps = selectors.preview_line(
             applicant=request.user,
             doc_type=code,
             reviewers=reviewers,
             cooperators=cooperators,
         )
         return {"line": steps, "line_error": ""}
-    except ValidationError as exc:
-        return {"line": [], "line_error": exc.messages[0]}
+    except DomainError as refusal:
+        return {"line": [], "line_error": refusal.message}
 
 
 @login_required
@@ -300,9 +253,8 @@ def absences(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.set_absence(approver=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except DomainError as refusal:
+            refusal.add_to(form)
         else:
             messages.success(request, _("Your substitute is set."))
             return redirect("approvals:absences")

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from accounts.roles import is_admin, is_health_team
 from approvals import selectors as approval_selectors
-from approvals.services import preview_line
+from approvals.selectors import preview_line
 from core.errors import DomainError
 
 from . import closures, feed, reports, rules, selectors, services

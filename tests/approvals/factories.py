@@ -1,10 +1,17 @@
 """Factories for approvals tests: an organisation with a staff member and their chain."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from accounts.models import User
 from approvals import services
 from tests.factories import UserFactory, org_tree
+
+# Tests that care about the day pass these moments, never the day they run: a Monday with no
+# public holiday near it (16 March 2026), at nine in the office's time zone.
+NOW = datetime(2026, 3, 16, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+TODAY = NOW.date()
 
 
 @dataclass

@@ -156,3 +156,21 @@ def test_schema_describes_the_endpoints_without_warnings(admin_user, client_for,
     assert "409" in paths["/api/v1/approvals/{document_id}/approve/"]["post"]["responses"]
     captured = capsys.readouterr()
     assert "approvals" not in captured.err
+
+
+def test_refusals_answer_with_their_code(org):
+    document = general_document(org)
+    lead = token_client(org.lead)
+    lead.post(f"/api/v1/approvals/{document.pk}/approve/", {}, format="json")
+    again = lead.post(f"/api/v1/approvals/{document.pk}/approve/", {}, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "already_decided")
+    own = token_client(org.applicant).post(f"/api/v1/approvals/{document.pk}/approve/")
+    assert (own.status_code, own.json()["code"]) == (403, "own_document")
+    reviewer = UserFactory(role="staff", department=org.team)
+    reviewed = general_document(org, reviewers=[reviewer])
+    unverified = APIClient()
+    unverified.credentials(
+        HTTP_AUTHORIZATION=f"Token {api_token_key(reviewer, otp_verified=False)}"
+    )
+    refused = unverified.post(f"/api/v1/approvals/{reviewed.pk}/approve/")
+    assert (refused.status_code, refused.json()["code"]) == (403, "one_time_code_required")

@@ -5,13 +5,12 @@ import time
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from approvals import services
 from approvals.models import Action, Document
 from approvals.signals import document_decided
-from tests.approvals.factories import make_org
+from tests.approvals.factories import NOW, TODAY, make_org
 from tests.factories import UserFactory, api_token_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +52,11 @@ def slow_decision():
 
 def flexible_document(org):
     return services.submit(
-        applicant=org.applicant, doc_type="worktime.flexible", title="시차출퇴근", span_days=2
+        applicant=org.applicant,
+        doc_type="worktime.flexible",
+        title="시차출퇴근",
+        span_days=2,
+        now=NOW,
     )
 
 
@@ -75,11 +78,12 @@ def test_approver_and_substitute_at_once_one_wins(slow_decision):
     org = make_org()
     deputy = UserFactory(role="manager")
     document = flexible_document(org)
-    today = timezone.localdate()
-    services.set_absence(approver=org.lead, substitute=deputy, start_date=today, end_date=today)
+    services.set_absence(
+        approver=org.lead, substitute=deputy, start_date=TODAY, end_date=TODAY, now=NOW
+    )
     results = run_together(
-        lambda: services.approve(document=document, actor=org.lead),
-        lambda: services.return_(document=document, actor=deputy, reason="중복"),
+        lambda: services.approve(document=document, actor=org.lead, now=NOW),
+        lambda: services.return_(document=document, actor=deputy, reason="중복", now=NOW),
     )
     assert sorted(kind for kind, _ in results) == ["error", "ok"]
     assert isinstance(next(v for k, v in results if k == "error"), services.AlreadyDecided)

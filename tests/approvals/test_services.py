@@ -5,14 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from accounts.models import Notification
 from approvals import services
-from approvals.models import Absence, Action, ApprovalStep, Document
+from approvals.models import Action, ApprovalStep, Document
 from approvals.selectors import inbox_for, waiting_count
 from approvals.signals import document_decided
-from tests.approvals.factories import general_document, make_org
+from tests.approvals.factories import NOW, TODAY, general_document, make_org
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,13 +205,16 @@ def test_extra_reviewers_refused_where_rules_forbid(org):
 
 def test_substitute_receives_items_and_history_says_for_whom(org):
     deputy = UserFactory(role="manager", department=org.team)
-    today = timezone.localdate()
     services.set_absence(
-        approver=org.lead, substitute=deputy, start_date=today, end_date=today + timedelta(days=2)
+        approver=org.lead,
+        substitute=deputy,
+        start_date=TODAY,
+        end_date=TODAY + timedelta(days=2),
+        now=NOW,
     )
-    document = general_document(org)
-    assert list(inbox_for(deputy)) == [document]
-    services.approve(document=document, actor=deputy)
+    document = general_document(org, now=NOW)
+    assert list(inbox_for(deputy, today=TODAY)) == [document]
+    services.approve(document=document, actor=deputy, now=NOW)
     action = document.actions.get(kind="approved")
     assert (action.actor, action.acting_for) == (deputy, org.lead)
     step = document.steps.get(order=1)
@@ -220,25 +222,28 @@ def test_substitute_receives_items_and_history_says_for_whom(org):
 
 
 def test_absence_set_after_submission_lets_the_substitute_act(org):
-    document = general_document(org)
+    document = general_document(org, now=NOW)
     deputy = UserFactory(role="manager")
-    today = timezone.localdate()
-    services.set_absence(approver=org.lead, substitute=deputy, start_date=today, end_date=today)
-    assert waiting_count(deputy) == 1
-    services.approve(document=document, actor=deputy)
+    services.set_absence(
+        approver=org.lead, substitute=deputy, start_date=TODAY, end_date=TODAY, now=NOW
+    )
+    assert waiting_count(deputy, today=TODAY) == 1
+    services.approve(document=document, actor=deputy, now=NOW)
     assert document.actions.get(kind="approved").acting_for == org.lead
 
 
 def test_overlapping_absences_are_refused(org):
-    today = timezone.localdate()
     deputy = UserFactory()
-    services.set_absence(approver=org.lead, substitute=deputy, start_date=today, end_date=today)
+    services.set_absence(
+        approver=org.lead, substitute=deputy, start_date=TODAY, end_date=TODAY, now=NOW
+    )
     with pytest.raises(ValidationError):
         services.set_absence(
             approver=org.lead,
             substitute=deputy,
-            start_date=today - timedelta(days=1),
-            end_date=today + timedelta(days=1),
+            start_date=TODAY - timedelta(days=1),
+            end_date=TODAY + timedelta(days=1),
+            now=NOW,
         )
 
 
@@ -298,30 +303,50 @@ def test_a_step_is_decided_once_even_past_the_services(org):
     assert ApprovalStep.objects.get(pk=step.pk).status == "approved"
 
 
-def test_reminders_and_stuck_notices_are_sent_once(org):
-    document = general_document(org)
-    Notification.objects.all().delete()
-    later = timezone.now() + timedelta(days=10)
-    assert services.send_due_reminders(now=later) == 2
-    assert services.send_due_reminders(now=later) == 0
-    assert Notification.objects.filter(recipient=org.lead).count() == 1
-    assert Notification.objects.filter(recipient=org.applicant).count() == 1
-    assert document.notices.count() == 3
-
-
 def test_substitute_is_told_of_items_already_waiting(org):
-    document = general_document(org)
+    document = general_document(org, now=NOW)
     deputy = UserFactory(role="manager")
-    today = timezone.localdate()
-    services.set_absence(approver=org.lead, substitute=deputy, start_date=today, end_date=today)
+    services.set_absence(
+        approver=org.lead, substitute=deputy, start_date=TODAY, end_date=TODAY, now=NOW
+    )
     notice = Notification.objects.get(recipient=deputy)
     assert document.title in notice.title
 
 
-def test_reminders_go_to_the_substitute_while_the_approver_is_away(org):
-    document = general_document(org)
-    deputy = UserFactory(role="manager")
-    today = timezone.localdate()
-    Absence.objects.create(approver=org.lead, substitute=deputy, start_date=today, end_date=today)
-    services.send_due_reminders()
-    assert document.notices.filter(kind="waiting", recipient=deputy).exists()
+def test_a_transition_records_the_moment_it_is_given(org):
+    document = general_document(org, now=NOW)
+    an_hour_later = NOW + timedelta(hours=1)
+    services.approve(document=document, actor=org.lead, now=an_hour_later)
+    document.refresh_from_db()
+    assert document.submitted_at == NOW
+    assert list(document.actions.values_list("created_at", flat=True)) == [NOW, an_hour_later]
+    assert document.steps.get(order=1).decided_at == an_hour_later
+    assert document.steps.get(order=2).activated_at == an_hour_later
+
+
+def test_bulk_approval_takes_routine_documents_and_says_why_it_refuses_the_others(org):
+    def flexible(title):
+        return services.submit(
+            applicant=org.applicant,
+            doc_type="worktime.flexible",
+            title=title,
+            span_days=3,
+            now=NOW,
+        )
+
+    routine, decided = flexible("시차출퇴근 3일"), flexible("시차출퇴근 다음 주")
+    services.approve(document=decided, actor=org.lead, now=NOW)
+    free_form = general_document(org, now=NOW)
+    elsewhere = general_document(make_org())
+    outcome = services.approve_many(
+        document_ids=[free_form.pk, routine.pk, elsewhere.pk, decided.pk],
+        actor=org.lead,
+        now=NOW,
+    )
+    assert outcome.approved == [routine]
+    assert [(document, type(refusal)) for document, refusal in outcome.refused] == [
+        (free_form, services.NotRoutine),
+        (decided, services.AlreadyDecided),
+    ]
+    assert Document.objects.get(pk=routine.pk).status == "approved"
+    assert Document.objects.get(pk=elsewhere.pk).status == "pending"
