@@ -57,3 +57,8 @@ def mask_phone(phone: str) -> str:
 def api_tokens_of(user: User) -> list[ApiToken]:
     """The person's API tokens, newest first (revoked and expired ones too, marked as such)."""
     return list(ApiToken.objects.filter(user=user))
+
+
+def departments_headed_by(user: User) -> list[Department]:
+    """The units the person heads (a team lead's team, a director's bureau)."""
+    return list(Department.objects.filter(head=user))

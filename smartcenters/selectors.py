@@ -12,6 +12,7 @@ from core.workdays import work_calendar
 
 from . import rules
 from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
+from .rules import distance_km  # noqa: F401  (worktime places people by the same distance)
 
 # A booking's statuses and origins as other apps name them (they never reach into our models).
 BookingStatus = Booking.Status

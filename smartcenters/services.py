@@ -25,6 +25,7 @@ from approvals import services as approvals
 from core.workdays import office_holiday_sql, public_holiday_name
 
 from . import rules, selectors
+from .closing import cancel_bookings_on_closed_days  # noqa: F401  (worktime's office holidays)
 from .models import Booking, BookingRules, Center, Seat, WaitlistEntry, new_checkin_token
 from .signals import booking_ended
 

@@ -4,6 +4,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
+from approvals.signals import document_decided, document_resubmitted
+from core.workdays import register_office_holidays
+
 
 class WorktimeConfig(AppConfig):
     name = "worktime"
@@ -11,9 +14,6 @@ class WorktimeConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: apps.py loads before the app registry, and these modules load models.
-        from approvals.signals import document_decided, document_resubmitted
-        from core.workdays import register_office_holidays
-
         from . import services
         from .away import services as away_services
         from .models import OfficeHoliday

@@ -3,19 +3,22 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accounts.models import User
 from approvals import services as approvals
 from approvals.demo import approve_through_the_line
+from core import clock
+from core.workdays import work_calendar
 from smartcenters import selectors as center_selectors
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
 
 from . import rules
 from .away import demo as away_demo
+from .documents import doc_type_for, facts_of, title_for
 from .models import Arrangement, ArrangementDay, Status
-from .services import _facts, doc_type_for, local_today, title_for, work_calendar
+from .policies import default_policy
 
 T = dt.time
 # username → (kind, weekdays of the week, start, hours per weekday or None, approved?, reason)
@@ -47,8 +50,8 @@ def _week(today: dt.date) -> list[dt.date]:
 
 
 @transaction.atomic
-def seed(stdout=None) -> None:
-    today = local_today()
+def seed(stdout=None, *, today: dt.date | None = None) -> None:
+    today = today or clock.today()
     week = _week(today)
     calendar = work_calendar(week[0], week[-1])
     center = center_selectors.center_named("노은")
@@ -57,7 +60,7 @@ def seed(stdout=None) -> None:
     for index, (username, (kind, weekdays, start, hours, approve, reason)) in enumerate(
         PLAN.items()
     ):
-        person = User.objects.filter(username=username).first()
+        person = get_user_model().objects.filter(username=username).first()
         if person is None:
             continue
         if Arrangement.objects.filter(
@@ -93,7 +96,7 @@ def seed(stdout=None) -> None:
             client=DEMO_CLIENT,
         )
         plan = []
-        policy = rules.default_policy(kind)
+        policy = default_policy(kind)
         for day in days:
             day_hours = Decimal((hours or {}).get(day.weekday(), 8))
             begin = start or rules.STANDARD_START
@@ -132,7 +135,7 @@ def seed(stdout=None) -> None:
             doc_type=doc_type_for(kind),
             title=title_for(arrangement, person),
             body=reason,
-            facts=_facts(arrangement, plan),
+            facts=facts_of(arrangement, plan),
             subject=arrangement,
             span_days=len(plan),
             client="web",

@@ -1,16 +1,23 @@
-"""The personal iCalendar feed (RFC 5545): one event per arranged day, plus seat bookings."""
+"""The personal iCalendar feed (RFC 5545): one event per arranged day, plus seat bookings and
+근무상황, at a secret address per person that they can reset."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils import timezone
+from django.db import transaction
 
+from core import clock
 from smartcenters import selectors as centers
 
 from . import selectors
 from .away import selectors as away_selectors
+from .models import CalendarFeed, Status
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SEOUL = "Asia/Seoul"
 
@@ -49,14 +56,14 @@ def _local(day: dt.date, time: dt.time) -> str:
 def _away_event(record, *, host: str, stamp: str) -> list[str]:
     """One event for a 근무상황 record: timed for part of a day, all-day over its range else."""
     summary = str(record.kind)
-    if record.status != "approved":
+    if record.status != Status.APPROVED:
         summary += f" ({record.get_status_display()})"
     event = [
         "BEGIN:VEVENT",
         f"UID:away-{record.pk}@{host}",
         f"DTSTAMP:{stamp}",
         f"SUMMARY:{_escape(summary)}",
-        f"STATUS:{'CONFIRMED' if record.status == 'approved' else 'TENTATIVE'}",
+        f"STATUS:{'CONFIRMED' if record.status == Status.APPROVED else 'TENTATIVE'}",
     ]
     if record.start_time:
         event += [
@@ -75,9 +82,10 @@ def _away_event(record, *, host: str, stamp: str) -> list[str]:
     return event
 
 
-def calendar_for(user, *, today: dt.date) -> str:
+def calendar_for(user: User, *, today: dt.date, now: dt.datetime | None = None) -> str:
+    """The person's calendar from a month before `today`, stamped `now` (the clock's)."""
     host = settings.SITE_URL.split("//")[-1].split("/")[0] or "flexwork"
-    stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or clock.now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -96,14 +104,14 @@ def calendar_for(user, *, today: dt.date) -> str:
         if seat is not None:
             location = f"{seat.center.name} {seat.label}"
             summary += f" · {seat.center.short_name} {seat.label}"
-        if arrangement.status != "approved":
+        if arrangement.status != Status.APPROVED:
             summary += f" ({arrangement.get_status_display()})"
         event = [
             "BEGIN:VEVENT",
             f"UID:arrangement-{arrangement.pk}-{day.date:%Y%m%d}@{host}",
             f"DTSTAMP:{stamp}",
             f"SUMMARY:{_escape(summary)}",
-            f"STATUS:{'CONFIRMED' if arrangement.status == 'approved' else 'TENTATIVE'}",
+            f"STATUS:{'CONFIRMED' if arrangement.status == Status.APPROVED else 'TENTATIVE'}",
         ]
         if day.start_time and day.end_time:
             event += [
@@ -135,3 +143,24 @@ def calendar_for(user, *, today: dt.date) -> str:
         lines += _away_event(record, host=host, stamp=stamp)
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+# --- the secret address ----------------------------------------------------------------------
+
+
+def calendar_feed_for(user: User) -> CalendarFeed:
+    """The person's feed address, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(
+        user=user, defaults={"token": CalendarFeed.new_token()}
+    )
+    return feed
+
+
+@transaction.atomic
+def reset_calendar_feed(*, user: User) -> CalendarFeed:
+    """Give the person a new secret address; the old one stops working at once."""
+    feed = calendar_feed_for(user)
+    feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
+    feed.token = CalendarFeed.new_token()
+    feed.save(update_fields=["token", "created_at"])
+    return feed

@@ -8,16 +8,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import policies
+from .statuses import ACTIVE_STATUSES, Status
 
 
 class Kind(models.TextChoices):
-    STAGGERED = rules.Kind.STAGGERED, _("Staggered hours")
-    CHOSEN_HOURS = rules.Kind.CHOSEN_HOURS, _("Chosen daily hours")
-    COMPRESSED = rules.Kind.COMPRESSED, _("Compressed week")
-    DISCRETIONARY = rules.Kind.DISCRETIONARY, _("Discretionary work")
-    REMOTE_HOME = rules.Kind.REMOTE_HOME, _("Remote work from home")
-    SMART_WORK = rules.Kind.SMART_WORK, _("Smart-work center")
+    STAGGERED = policies.Kind.STAGGERED, _("Staggered hours")
+    CHOSEN_HOURS = policies.Kind.CHOSEN_HOURS, _("Chosen daily hours")
+    COMPRESSED = policies.Kind.COMPRESSED, _("Compressed week")
+    DISCRETIONARY = policies.Kind.DISCRETIONARY, _("Discretionary work")
+    REMOTE_HOME = policies.Kind.REMOTE_HOME, _("Remote work from home")
+    SMART_WORK = policies.Kind.SMART_WORK, _("Smart-work center")
 
 
 class WorkPolicy(models.Model):
@@ -80,8 +81,8 @@ class WorkPolicy(models.Model):
     def __str__(self) -> str:
         return str(self.get_kind_display())
 
-    def as_rules(self) -> rules.Policy:
-        return rules.Policy(
+    def as_rules(self) -> policies.Policy:
+        return policies.Policy(
             kind=self.kind,
             earliest_start=self.earliest_start,
             latest_start=self.latest_start,
@@ -115,19 +116,6 @@ class OfficeHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-# A pending or approved arrangement occupies its days.
-ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED)
 
 
 class Arrangement(models.Model):
@@ -225,7 +213,7 @@ class Arrangement(models.Model):
                 name="arrangement_period_ordered",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=rules.Kind.SMART_WORK) | Q(center__isnull=False),
+                condition=~Q(kind=policies.Kind.SMART_WORK) | Q(center__isnull=False),
                 name="arrangement_smart_work_has_center",
             ),
             models.CheckConstraint(

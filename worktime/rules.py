@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from math import asin, cos, radians, sin, sqrt
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,113 +18,7 @@ from django.utils.translation import ngettext
 
 from core.workdays import WORKING_WEEKDAYS, WorkCalendar
 
-# The standard day of the Korean public service: 8 hours plus a one-hour lunch; 40 a week.
-STANDARD_DAY_HOURS = Decimal(8)
-STANDARD_START = dt.time(9, 0)
-
-
-class Kind:
-    """Arrangement kinds, by their Korean public-service names."""
-
-    STAGGERED = "staggered"  # 시차출퇴근형
-    CHOSEN_HOURS = "chosen_hours"  # 근무시간선택형
-    COMPRESSED = "compressed"  # 집약근무형
-    DISCRETIONARY = "discretionary"  # 재량근무형
-    REMOTE_HOME = "remote_home"  # 원격근무형: 재택근무
-    SMART_WORK = "smart_work"  # 원격근무형: 스마트워크근무
-
-    ALL = (STAGGERED, CHOSEN_HOURS, COMPRESSED, DISCRETIONARY, REMOTE_HOME, SMART_WORK)
-    # Kinds whose person is not at their usual office that day.
-    REMOTE = (REMOTE_HOME, SMART_WORK)
-    # Kinds whose requester chooses the start time.
-    TIMED = (STAGGERED, CHOSEN_HOURS, COMPRESSED)
-    # Kinds whose requester chooses the hours of each day.
-    HOURS = (CHOSEN_HOURS, COMPRESSED)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The rules of one arrangement kind (a snapshot of `WorkPolicy`, which admins edit)."""
-
-    kind: str
-    earliest_start: dt.time | None = None
-    latest_start: dt.time | None = None
-    start_step_minutes: int = 30
-    latest_end: dt.time | None = None
-    min_daily_hours: Decimal | None = None
-    max_daily_hours: Decimal | None = None
-    weekly_hours: Decimal | None = None
-    core_start: dt.time | None = None
-    core_end: dt.time | None = None
-    lunch_start: dt.time | None = dt.time(12, 0)
-    lunch_end: dt.time | None = dt.time(13, 0)
-    min_days_ahead: int = 1
-    max_days_ahead: int | None = None
-    max_period_days: int | None = None
-    monthly_day_limit: int | None = None
-    emergency_allowed: bool = True
-
-
-# The defaults of docs/product-rules.md (also written by the data migration; admins change them
-# in the admin).
-DEFAULT_POLICIES: dict[str, dict] = {
-    Kind.STAGGERED: {
-        "earliest_start": dt.time(7, 0),
-        "latest_start": dt.time(10, 0),
-        "start_step_minutes": 30,
-        "min_daily_hours": Decimal(8),
-        "max_daily_hours": Decimal(8),
-        "weekly_hours": Decimal(40),
-        "min_days_ahead": 1,
-        "max_days_ahead": 180,
-        "emergency_allowed": True,
-    },
-    Kind.CHOSEN_HOURS: {
-        "earliest_start": dt.time(7, 0),
-        "latest_start": dt.time(13, 0),
-        "start_step_minutes": 30,
-        "latest_end": dt.time(22, 0),
-        "min_daily_hours": Decimal(4),
-        "max_daily_hours": Decimal(12),
-        "weekly_hours": Decimal(40),
-        "min_days_ahead": 1,
-        "max_days_ahead": 180,
-        "emergency_allowed": True,
-    },
-    Kind.COMPRESSED: {
-        "earliest_start": dt.time(7, 0),
-        "latest_start": dt.time(10, 0),
-        "start_step_minutes": 30,
-        "latest_end": dt.time(22, 0),
-        "min_daily_hours": Decimal(8),
-        "max_daily_hours": Decimal(12),
-        "weekly_hours": Decimal(40),
-        "min_days_ahead": 3,
-        "max_days_ahead": 180,
-        "emergency_allowed": False,
-    },
-    Kind.DISCRETIONARY: {
-        "min_days_ahead": 7,
-        "max_days_ahead": 365,
-        "emergency_allowed": False,
-    },
-    Kind.REMOTE_HOME: {
-        "min_days_ahead": 1,
-        "max_days_ahead": 90,
-        "monthly_day_limit": 10,
-        "emergency_allowed": True,
-    },
-    Kind.SMART_WORK: {
-        "min_days_ahead": 1,
-        "max_days_ahead": 14,
-        "monthly_day_limit": 15,
-        "emergency_allowed": True,
-    },
-}
-
-
-def default_policy(kind: str) -> Policy:
-    return Policy(kind=kind, **DEFAULT_POLICIES[kind])
+from .policies import STANDARD_DAY_HOURS, STANDARD_START, Kind, Policy
 
 
 def fmt_date(day: dt.date) -> str:
@@ -578,70 +471,6 @@ def _check_daily_hours(hours: Decimal, weekday: int, policy: Policy, errors: _Er
         errors.add(
             "hours", _("%(day)s: %(hours)s hours is more than the %(max)s allowed.") % values
         )
-
-
-# --- closures: the nearest center -----------------------------------------------------------
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    lat1, lon1, lat2, lon2 = map(radians, (lat1, lon1, lat2, lon2))
-    a = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * asin(sqrt(a))
-
-
-def centers_by_distance(
-    home: tuple[float, float] | None, centers: Iterable[tuple[int, float | None, float | None]]
-) -> list[int]:
-    """Center ids nearest first from `home`; unknown homes or positions keep the given order."""
-    centers = list(centers)
-    if home is None:
-        return [pk for pk, _lat, _lon in centers]
-
-    def distance(item):
-        pk, lat, lon = item
-        if lat is None or lon is None:
-            return float("inf")
-        return haversine_km(home[0], home[1], lat, lon)
-
-    return [pk for pk, _lat, _lon in sorted(centers, key=distance)]
-
-
-def assign_seats(
-    people: list[tuple[int, tuple[float, float] | None]],
-    free: Mapping[int, list[int]],
-    centers: list[tuple[int, float | None, float | None]],
-) -> dict[int, tuple[int, int] | None]:
-    """Give each person a (center, seat) nearest their home while seats last, else None.
-
-    People whose home is known go first, nearest first, so the nearest seats go to those they
-    are nearest to; the rest fill what is left, fullest-capacity center first.
-    """
-    remaining = {center: list(seats) for center, seats in free.items()}
-
-    def closeness(item):
-        _pk, home = item
-        if home is None:
-            return (1, 0.0)
-        distances = [
-            haversine_km(home[0], home[1], lat, lon)
-            for _c, lat, lon in centers
-            if lat is not None and lon is not None
-        ]
-        return (0, min(distances) if distances else 0.0)
-
-    result: dict[int, tuple[int, int] | None] = {}
-    for person, home in sorted(people, key=closeness):
-        if home is None:
-            order = sorted(remaining, key=lambda c: -len(remaining[c]))
-        else:
-            order = centers_by_distance(home, centers)
-        result[person] = None
-        for center in order:
-            if remaining.get(center):
-                result[person] = (center, remaining[center].pop(0))
-                break
-    return result
 
 
 def weekday_abbr(weekday: int) -> str:

@@ -1,4 +1,5 @@
-"""Reads of flexible work: my month, the team board, the feed, exports and statistics."""
+"""Reads of flexible work: policies, a person's days, my month, the team board, the feed,
+exports and statistics."""
 
 from __future__ import annotations
 
@@ -6,28 +7,70 @@ import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 
-from accounts.models import Department, User
-from accounts.selectors import members_of
-from core.workdays import work_calendar
+from accounts.selectors import departments_headed_by, members_of
+from core.workdays import WORKING_WEEKDAYS, WorkCalendar, work_calendar
 from smartcenters import selectors as centers
 
 from . import rules
 from .away import selectors as away_selectors
-from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status
+from .models import ACTIVE_STATUSES, Arrangement, ArrangementDay, Kind, Status, WorkPolicy
+from .policies import Policy, default_policy
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def work_policy(kind: str) -> WorkPolicy | None:
+    """The kind's policy as admins keep it, or None where none was written."""
+    return WorkPolicy.objects.filter(kind=kind).first()
+
+
+def policy_for(kind: str) -> Policy:
+    """The rules a request of this kind follows: the admins' policy, else the defaults."""
+    policy = work_policy(kind)
+    return policy.as_rules() if policy is not None else default_policy(kind)
+
+
+def taken_days(user: User, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """Each day from start to end the person already holds an arrangement on, described."""
+    days = ArrangementDay.objects.filter(
+        user=user, is_active=True, date__range=(start, end)
+    ).select_related("arrangement")
+    return {
+        d.date: f"{d.arrangement.get_kind_display()}, {d.arrangement.get_status_display()}"
+        for d in days
+    }
+
+
+def month_usage(user: User, kind: str, start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
+    """(year, month) → the days of this kind the person holds, over the months of a period."""
+    first = start.replace(day=1)
+    rows = (
+        ArrangementDay.objects.filter(
+            user=user,
+            is_active=True,
+            arrangement__kind=kind,
+            date__gte=first,
+            date__lte=end + dt.timedelta(days=31),
+        )
+        .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+    )
+    return {(r["y"], r["m"]): r["n"] for r in rows}
 
 
 def skipped_days_of(
-    arrangement: Arrangement, calendar: rules.WorkCalendar | None = None
+    arrangement: Arrangement, calendar: WorkCalendar | None = None
 ) -> list[tuple[dt.date, str]]:
     """The days of the arrangement's period it skips (holidays, days off at its ends)."""
     pattern = (
-        arrangement.weekdays
-        or [int(k) for k in arrangement.daily_hours or {}]
-        or rules.WORKING_WEEKDAYS
+        arrangement.weekdays or [int(k) for k in arrangement.daily_hours or {}] or WORKING_WEEKDAYS
     )
     calendar = calendar or work_calendar(arrangement.start_date, arrangement.end_date)
     return rules.skipped_days(arrangement.start_date, arrangement.end_date, pattern, calendar)
@@ -122,7 +165,7 @@ def _booking_of_day(booking, days) -> bool:
 
 def team_of(viewer: User) -> list[User]:
     """Who a person sees on the board: the units they head (and below), else their own team."""
-    headed = list(Department.objects.filter(head=viewer))
+    headed = departments_headed_by(viewer)
     if headed:
         people = members_of(headed)
     elif viewer.department_id:

@@ -1,39 +1,30 @@
-"""State changes of flexible work: request, follow the approval, cancel, and the calendar feed."""
+"""State changes of flexible work: request, revise, withdraw, cancel, and follow the approval."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from approvals import services as approvals
+from core import clock
+from core.clock import today as local_today  # noqa: F401  (pages and the API ask here)
 from core.errors import Conflict, Invalid
-from core.workdays import work_calendar
-from smartcenters import closing
+from core.workdays import work_calendar  # noqa: F401  (pages and the API ask here)
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
 
-from . import rules
-from .models import (
-    Arrangement,
-    ArrangementDay,
-    CalendarFeed,
-    Status,
-    WorkPolicy,
-)
+from . import rules, selectors
+from .checking import CheckedRequest, check_request
+from .documents import DOC_CANCEL, cancel_facts, cancel_title, doc_type_for, facts_of, title_for
+from .feed import calendar_feed_for, reset_calendar_feed  # noqa: F401  (pages and tests ask here)
+from .models import Arrangement, ArrangementDay, Status
+from .selectors import policy_for  # noqa: F401  (the request page asks here)
 
-# Approval document types (created by the approvals app's data migration).
-DOC_FLEXIBLE = "worktime.flexible"
-DOC_REMOTE = "worktime.remote"
-DOC_CANCEL = "worktime.cancel"
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class RequestInvalid(Invalid):
@@ -54,228 +45,18 @@ class RequestConflict(RequestInvalid, Conflict):
         super().__init__({"__all__": [message]})
 
 
-def local_today() -> dt.date:
-    return timezone.localdate()
-
-
-def doc_type_for(kind: str) -> str:
-    return DOC_REMOTE if kind in rules.Kind.REMOTE else DOC_FLEXIBLE
-
-
-def policy_for(kind: str) -> rules.Policy:
-    policy = WorkPolicy.objects.filter(kind=kind).first()
-    if policy is None:
-        return rules.default_policy(kind)
-    return policy.as_rules()
-
-
-def _taken_days(user: User, start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    days = ArrangementDay.objects.filter(
-        user=user, is_active=True, date__range=(start, end)
-    ).select_related("arrangement")
-    return {
-        d.date: f"{d.arrangement.get_kind_display()}, {d.arrangement.get_status_display()}"
-        for d in days
-    }
-
-
-def _month_usage(user: User, kind: str, start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
-    first = start.replace(day=1)
-    rows = (
-        ArrangementDay.objects.filter(
-            user=user,
-            is_active=True,
-            arrangement__kind=kind,
-            date__gte=first,
-            date__lte=end + dt.timedelta(days=31),
-        )
-        .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
-        .values("y", "m")
-        .annotate(n=Count("pk"))
-    )
-    return {(r["y"], r["m"]): r["n"] for r in rows}
-
-
-def _facts(
-    arrangement: Arrangement,
-    days: list[rules.DayPlan],
-    skipped: list[tuple[dt.date, str]] = (),
-) -> list[list[str]]:
-    facts = [
-        [_("Kind"), str(arrangement.get_kind_display())],
-        [
-            _("Period"),
-            f"{arrangement.start_date} ~ {arrangement.end_date}"
-            if arrangement.end_date != arrangement.start_date
-            else str(arrangement.start_date),
-        ],
-    ]
-    if arrangement.weekdays:
-        facts.append(
-            [_("Weekdays"), ", ".join(rules.weekday_name(d) for d in arrangement.weekdays)]
-        )
-    facts.append([_("Working days"), str(len(days))])
-    if skipped:
-        facts.append([_("Days skipped"), ", ".join(label for _day, label in skipped)])
-    if arrangement.kind in rules.Kind.TIMED and days:
-        hours = sorted({(d.start_time, d.end_time) for d in days if d.start_time})
-        facts.append(
-            [_("Hours"), "; ".join(f"{rules.fmt_time(s)}–{rules.fmt_time(e)}" for s, e in hours)]
-        )
-    if arrangement.kind in rules.Kind.HOURS:
-        by_weekday = {}
-        for d in days:
-            by_weekday.setdefault(d.date.weekday(), d.hours)
-        facts.append(
-            [
-                _("Hours a day"),
-                ", ".join(
-                    f"{rules.weekday_name(w)} {rules.fmt_hours(h)}"
-                    for w, h in sorted(by_weekday.items())
-                ),
-            ]
-        )
-    if arrangement.kind == rules.Kind.SMART_WORK:
-        facts.append(
-            [
-                _("Center"),
-                f"{arrangement.center} · {arrangement.seat.label if arrangement.seat_id else ''}",
-            ]
-        )
-    facts.append([_("Reason"), arrangement.reason])
-    if arrangement.is_emergency:
-        facts.append([_("Emergency"), arrangement.emergency_reason])
-    return facts
-
-
-def title_for(arrangement: Arrangement, user: User) -> str:
-    period = (
-        str(arrangement.start_date)
-        if arrangement.start_date == arrangement.end_date
-        else f"{arrangement.start_date}~{arrangement.end_date}"
-    )
-    return f"{arrangement.get_kind_display()} · {user.get_full_name()} · {period}"
-
-
-@dataclass
-class CheckedRequest:
-    """A request that passed the rules: its fields as they will be stored, and its days."""
-
-    kind: str
-    start_date: dt.date
-    end_date: dt.date
-    weekdays: list[int]
-    start_time: dt.time | None
-    hours: Decimal | None
-    daily_hours: dict[str, str]
-    reason: str
-    is_emergency: bool
-    emergency_reason: str
-    center: object
-    seat: object
-    days: list[rules.DayPlan]
-    # (date, "12월 25일 (기독탄신일)") for the days of the period that are not worked.
-    skipped: list[tuple[dt.date, str]] = dataclasses.field(default_factory=list)
-
-    def apply_to(self, arrangement: Arrangement) -> None:
-        """Every field but the days is the arrangement's own field of that name."""
-        for field in dataclasses.fields(self):
-            if field.name not in ("days", "skipped"):
-                setattr(arrangement, field.name, getattr(self, field.name))
-
-
-def _check_request(
-    *,
-    applicant: User,
-    kind: str,
-    start_date: dt.date | None,
-    end_date: dt.date | None = None,
-    weekdays: list[int] | tuple[int, ...] | None = None,
-    start_time: dt.time | None = None,
-    hours: Decimal | None = None,
-    daily_hours: dict[int, Decimal] | None = None,
-    reason: str = "",
-    is_emergency: bool = False,
-    emergency_reason: str = "",
-    center=None,
-    seat=None,
-) -> CheckedRequest:
-    """Check a request against its kind's policy and the person's other days; lock the person
-    first so that the overlap and monthly checks read a stable picture. Raises RequestInvalid."""
-    if kind not in rules.Kind.ALL:
-        raise RequestInvalid({"kind": [_("Choose a kind of arrangement.")]})
-    policy_row = WorkPolicy.objects.filter(kind=kind).first()
-    if policy_row is not None and not policy_row.is_enabled:
-        raise RequestInvalid({"kind": [_("This kind of arrangement is not open for requests.")]})
-    policy = policy_row.as_rules() if policy_row else rules.default_policy(kind)
-
-    User.objects.select_for_update().filter(pk=applicant.pk).first()
-
-    errors: dict[str, list[str]] = {}
-    if (
-        kind == rules.Kind.SMART_WORK
-        and seat is not None
-        and center is not None
-        and seat.center_id != center.pk
-    ):
-        errors["seat"] = [_("That seat is not at the chosen center.")]
-    if kind == rules.Kind.SMART_WORK and seat is not None and center is None:
-        center = seat.center
-    end = end_date or start_date
-    request = rules.Request(
-        kind=kind,
-        start_date=start_date,
-        end_date=end,
-        weekdays=tuple(weekdays) if weekdays else None,
-        start_time=start_time,
-        hours=hours,
-        daily_hours={int(k): Decimal(v) for k, v in (daily_hours or {}).items()} or None,
-        reason=reason or "",
-        is_emergency=is_emergency,
-        emergency_reason=emergency_reason or "",
-        has_center=center is not None,
-        has_seat=seat is not None,
-    )
+def _check(*, applicant: User, now: dt.datetime | None, **fields) -> CheckedRequest:
+    """The request checked (see `checking.check_request`) on the office's date at `now`, or
+    `RequestInvalid` with every reason."""
     try:
-        if start_date is None or (end is not None and end < start_date):
-            plan = rules.check_request(
-                request, policy, today=local_today(), calendar=work_calendar()
-            )
-        else:
-            plan = rules.check_request(
-                request,
-                policy,
-                today=local_today(),
-                calendar=work_calendar(start_date, end),
-                taken_days=_taken_days(applicant, start_date, end),
-                month_usage=_month_usage(applicant, kind, start_date, end),
-            )
+        return check_request(applicant=applicant, today=clock.today(now), **fields)
     except rules.RuleViolation as violation:
-        for name, messages in violation.errors.items():
-            errors.setdefault(name, []).extend(messages)
-        raise RequestInvalid(errors) from None
-    if errors:
-        raise RequestInvalid(errors)
-    smart_work = kind == rules.Kind.SMART_WORK
-    return CheckedRequest(
-        kind=kind,
-        start_date=start_date,
-        end_date=end,
-        weekdays=sorted(set(weekdays)) if weekdays else [],
-        start_time=start_time if kind in rules.Kind.TIMED else None,
-        hours=hours if kind in rules.Kind.HOURS else None,
-        daily_hours={str(k): str(v) for k, v in (request.daily_hours or {}).items()},
-        reason=request.reason,
-        is_emergency=is_emergency,
-        emergency_reason=request.emergency_reason if is_emergency else "",
-        center=center if smart_work else None,
-        seat=seat if smart_work else None,
-        days=plan.days,
-        skipped=plan.skipped,
-    )
+        raise RequestInvalid(violation.errors) from None
 
 
-def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
+def _record_days(
+    arrangement: Arrangement, checked: CheckedRequest, *, now: dt.datetime | None
+) -> None:
     """Store the request's days and hold its seats (smart work). Raises RequestInvalid."""
     try:
         with transaction.atomic():
@@ -297,10 +78,10 @@ def _record_days(arrangement: Arrangement, checked: CheckedRequest) -> None:
         ) from None
 
     if checked.kind == rules.Kind.SMART_WORK:
-        _hold_seats(arrangement.applicant, checked.seat, days)
+        _hold_seats(arrangement.applicant, checked.seat, days, now=now)
 
 
-def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
+def _hold_seats(person: User, seat, days: list[ArrangementDay], *, now: dt.datetime | None) -> None:
     """Hold `seat` for each day of a pending smart-work request. Raises RequestInvalid.
 
     The holds follow the arrangement, as long as its policy lets it run: the self-booking
@@ -316,6 +97,7 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
                 status=BookingStatus.HELD,
                 origin=BookingOrigin.ARRANGEMENT,
                 enforce_rules=False,
+                now=now,
             )
         except centers.SeatTaken as taken:
             message = _("Seat %(seat)s is taken on %(date)s.") % {
@@ -347,35 +129,38 @@ def _hold_seats(person: User, seat, days: list[ArrangementDay]) -> None:
 
 
 @transaction.atomic
-def preview_request(*, applicant: User, **fields) -> CheckedRequest:
+def preview_request(*, applicant: User, now: dt.datetime | None = None, **fields) -> CheckedRequest:
     """Check a request as `request_arrangement` would and record nothing: the days it would
     cover and the days of its period it skips. Raises `RequestInvalid`.
 
     Seats are not looked at: whether the seat is free each day is known when it is held.
     """
-    return _check_request(applicant=applicant, **fields)
+    return _check(applicant=applicant, now=now, **fields)
 
 
 @transaction.atomic
-def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Arrangement:
+def request_arrangement(
+    *, applicant: User, client: str = "web", now: dt.datetime | None = None, **fields
+) -> Arrangement:
     """Check a request, record its days, hold the seats of a smart-work request and submit it
     for approval: all or nothing, in one transaction. Raises `RequestInvalid`.
 
     `fields`: kind, start_date, end_date, weekdays, start_time, hours, daily_hours, reason,
-    is_emergency, emergency_reason, center, seat (see `_check_request`).
+    is_emergency, emergency_reason, center, seat (see `checking.check_request`). The lead times
+    count from the office's date at `now` (the clock's by default), and the seats are held then.
     """
-    checked = _check_request(applicant=applicant, **fields)
+    checked = _check(applicant=applicant, now=now, **fields)
     arrangement = Arrangement(applicant=applicant, status=Status.DRAFT, client=client)
     checked.apply_to(arrangement)
     arrangement.save()
-    _record_days(arrangement, checked)
+    _record_days(arrangement, checked, now=now)
     try:
         document = approvals.submit(
             applicant=applicant,
             doc_type=doc_type_for(checked.kind),
             title=title_for(arrangement, applicant),
             body=arrangement.reason,
-            facts=_facts(arrangement, checked.days, checked.skipped),
+            facts=facts_of(arrangement, checked.days, checked.skipped),
             subject=arrangement,
             span_days=len(checked.days),
             client=client,
@@ -390,7 +175,12 @@ def request_arrangement(*, applicant: User, client: str = "web", **fields) -> Ar
 
 @transaction.atomic
 def revise_arrangement(
-    *, arrangement: Arrangement, actor: User, client: str = "web", **fields
+    *,
+    arrangement: Arrangement,
+    actor: User,
+    client: str = "web",
+    now: dt.datetime | None = None,
+    **fields,
 ) -> Arrangement:
     """Revise a returned request (반려) and send it again: a new round of the same approval
     document, whose earlier rounds and reasons stay in its history.
@@ -409,7 +199,7 @@ def revise_arrangement(
             {"kind": [_("The kind cannot change: withdraw it and make a new request.")]}
         )
     fields["kind"] = arrangement.kind
-    checked = _check_request(applicant=actor, **fields)
+    checked = _check(applicant=actor, now=now, **fields)
     # The returned round's days are inactive and their seats given back: the revision
     # replaces them (the document's history keeps what was asked before).
     arrangement.days.all().delete()
@@ -417,14 +207,14 @@ def revise_arrangement(
     arrangement.status = Status.PENDING
     arrangement.client = client
     arrangement.save()
-    _record_days(arrangement, checked)
+    _record_days(arrangement, checked, now=now)
     try:
         approvals.resubmit(
             document=arrangement.approval,
             actor=actor,
             title=title_for(arrangement, actor),
             body=arrangement.reason,
-            facts=_facts(arrangement, checked.days, checked.skipped),
+            facts=facts_of(arrangement, checked.days, checked.skipped),
             span_days=len(checked.days),
             client=client,
         )
@@ -451,16 +241,22 @@ def withdraw_arrangement(
 
 @transaction.atomic
 def cancel_arrangement(
-    *, arrangement: Arrangement, actor: User, reason: str = "", client: str = "web"
+    *,
+    arrangement: Arrangement,
+    actor: User,
+    reason: str = "",
+    client: str = "web",
+    today: dt.date | None = None,
 ) -> Arrangement:
-    """Cancel an approved arrangement before its first day: at once, or through a cancellation
-    approval where the kind's policy says so (the seats are released when it is approved)."""
+    """Cancel an approved arrangement before its first day (`today`, the office's date by
+    default, is too late): at once, or through a cancellation approval where the kind's policy
+    says so (the seats are released when it is approved)."""
     arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     if actor.pk != arrangement.applicant_id:
         raise RequestConflict(_("Only the applicant can cancel an arrangement."))
     if arrangement.status == Status.PENDING:
         raise RequestConflict(_("A pending request is withdrawn, not cancelled."))
-    if not arrangement.can_cancel_on(local_today()):
+    if not arrangement.can_cancel_on(today or clock.today()):
         if arrangement.cancel_status == Arrangement.CancelStatus.PENDING:
             message = _("A cancellation is already waiting for approval.")
         elif arrangement.status == Status.APPROVED:
@@ -468,7 +264,7 @@ def cancel_arrangement(
         else:
             message = _("Only an approved arrangement can be cancelled.")
         raise RequestConflict(message)
-    policy = WorkPolicy.objects.filter(kind=arrangement.kind).first()
+    policy = selectors.work_policy(arrangement.kind)
     needs_approval = policy.cancel_needs_approval if policy else False
     arrangement.cancel_reason = reason
     if needs_approval:
@@ -478,14 +274,9 @@ def cancel_arrangement(
             document = approvals.submit(
                 applicant=arrangement.applicant,
                 doc_type=DOC_CANCEL,
-                title=_("Cancel: %(title)s")
-                % {"title": title_for(arrangement, arrangement.applicant)},
+                title=cancel_title(arrangement),
                 body=reason,
-                facts=[
-                    [_("Kind"), str(arrangement.get_kind_display())],
-                    [_("Period"), f"{arrangement.start_date} ~ {arrangement.end_date}"],
-                    [_("Reason"), reason],
-                ],
+                facts=cancel_facts(arrangement, reason),
                 subject=arrangement,
                 span_days=arrangement.days.count(),
                 client=client,
@@ -566,38 +357,19 @@ def on_document_decided(sender, document, outcome, **kwargs) -> None:
 
 def on_office_holiday_saved(sender, instance, **kwargs) -> None:
     """A new office holiday closes every smart-work center that day: its bookings go."""
-    closing.cancel_bookings_on_closed_days(
+    centers.cancel_bookings_on_closed_days(
         starts_on=instance.date, ends_on=instance.date, reason=instance.name
     )
 
 
-# --- the calendar feed ---------------------------------------------------------------------
-
-
-def calendar_feed_for(user: User) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(
-        user=user, defaults={"token": CalendarFeed.new_token()}
-    )
-    return feed
-
-
-@transaction.atomic
-def reset_calendar_feed(*, user: User) -> CalendarFeed:
-    """Give the person a new secret address; the old one stops working at once."""
-    feed = calendar_feed_for(user)
-    feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
-    feed.token = CalendarFeed.new_token()
-    feed.save(update_fields=["token", "created_at"])
-    return feed
-
-
-def on_document_resubmitted(sender, document, **kwargs) -> None:
-    """A returned request sent again (a new round): it takes its days and seats back, or the
-    resubmission fails (an exception here undoes it) when another arrangement took them."""
+def on_document_resubmitted(sender, document, now: dt.datetime | None = None, **kwargs) -> None:
+    """A returned request sent again (a new round) at `now` (the clock's by default): it takes
+    its days and seats back, or the resubmission fails (an exception here undoes it) when
+    another arrangement took them or its first day has passed."""
     arrangement = Arrangement.objects.select_for_update().filter(approval_id=document.pk).first()
     if arrangement is None or arrangement.status != Status.RETURNED:
         return
-    if arrangement.start_date < local_today():
+    if arrangement.start_date < clock.today(now):
         raise RequestInvalid({"start_date": [_("The first day has already passed.")]})
     days = list(arrangement.days.select_for_update())
     try:
@@ -608,6 +380,6 @@ def on_document_resubmitted(sender, document, **kwargs) -> None:
             {"start_date": [_("You already have an arrangement on one of these days.")]}
         ) from None
     if arrangement.kind == rules.Kind.SMART_WORK and arrangement.seat_id:
-        _hold_seats(arrangement.applicant, arrangement.seat, days)
+        _hold_seats(arrangement.applicant, arrangement.seat, days, now=now)
     arrangement.status = Status.PENDING
     arrangement.save(update_fields=["status", "updated_at"])

@@ -3,21 +3,39 @@
 import datetime as dt
 
 from accounts import roles
+from approvals import services as approvals
+from core import clock
+from core.workdays import work_calendar
 from tests.conftest import enrol_totp
 from tests.factories import UserFactory, org_tree
 from tests.smartcenters.factories import CenterFactory, SeatFactory
-from worktime.services import local_today, work_calendar
+from worktime import services
 
-__all__ = ["CenterFactory", "SeatFactory", "returned_staggered", "team_member", "working_day"]
+__all__ = [
+    "CenterFactory",
+    "SeatFactory",
+    "next_working_day",
+    "returned_staggered",
+    "team_member",
+    "working_day",
+]
 
 
-def working_day(days_ahead: int = 2, *, weekday: int | None = None) -> dt.date:
-    """The first working day (no weekend, no holiday) at least `days_ahead` from today."""
-    day = local_today() + dt.timedelta(days=days_ahead)
+def working_day(
+    days_ahead: int = 2, *, weekday: int | None = None, today: dt.date | None = None
+) -> dt.date:
+    """The first working day (no weekend, no holiday) at least `days_ahead` from `today` (the
+    office's date by default)."""
+    day = (today or clock.today()) + dt.timedelta(days=days_ahead)
     calendar = work_calendar()
     while not calendar.is_working_day(day) or (weekday is not None and day.weekday() != weekday):
         day += dt.timedelta(days=1)
     return day
+
+
+def next_working_day(after: dt.date) -> dt.date:
+    """The first working day after `after`, whatever today is."""
+    return working_day(1, today=after)
 
 
 def team_member(**kwargs):
@@ -31,9 +49,6 @@ def team_member(**kwargs):
 
 def returned_staggered(person, lead, *, start="10:00", reason="10시는 안 됩니다. 8시로 해 주세요."):
     """A late start of `person`, returned (반려) by their team lead with `reason`."""
-    from approvals import services as approvals
-    from worktime import services
-
     day = working_day(3)
     arrangement = services.request_arrangement(
         applicant=person,

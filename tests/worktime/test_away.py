@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from approvals import services as approvals
@@ -279,8 +280,6 @@ def test_personnel_import_reads_cp949_previews_row_by_row_and_records_once(clien
 
 
 def test_personnel_import_page_previews_then_records(client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     a = UserFactory(employee_number="20240001")
     officer = UserFactory(role="personnel")
     enrol_totp(officer)
@@ -299,8 +298,6 @@ def test_personnel_import_page_previews_then_records(client_for):
 
 
 def test_personnel_file_without_the_needed_columns_is_refused_with_a_sentence(client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     officer = UserFactory(role="personnel")
     enrol_totp(officer)
     response = client_for(officer).post(

@@ -1,16 +1,14 @@
 """Closing a floor: everyone placed at the nearest center or at home, once, even when re-run."""
 
-import datetime as dt
-
 import pytest
 
 from accounts.models import Notification
 from smartcenters.models import Booking
-from tests.factories import UserFactory, WorkplaceFactory
-from worktime import closures
+from tests.factories import UserFactory, WorkplaceFactory, org_tree
+from worktime import closures, services
 from worktime.models import Arrangement, ArrangementDay, ClosurePlacement
 
-from .factories import CenterFactory, SeatFactory, working_day
+from .factories import CenterFactory, SeatFactory, next_working_day, working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +36,7 @@ def close_floor(admin, days=2):
     start = working_day(1)
     end = start
     for _ in range(days - 1):
-        end = working_day((end - dt.date.today()).days + 1)
+        end = next_working_day(end)
     return closures.create_closure(
         building="구청 본관",
         floor=3,
@@ -102,7 +100,7 @@ def test_extending_places_only_the_new_days(admin_user, floor_people):
     closure = close_floor(admin_user, days=1)
     closures.confirm_closure(closure=closure, actor=admin_user)
     first_day = closure.start_date
-    new_end = working_day((first_day - dt.date.today()).days + 1)
+    new_end = next_working_day(first_day)
     closures.extend_closure(closure=closure, end_date=new_end, actor=admin_user)
     counts = closures.confirm_closure(closure=closure, actor=admin_user)
     assert counts["people"] == 5
@@ -114,11 +112,7 @@ def test_extending_places_only_the_new_days(admin_user, floor_people):
 
 
 def test_closure_keeps_an_existing_remote_arrangement(admin_user, floor_people):
-    from worktime import services
-
     person = floor_people["people"][3]
-    from tests.factories import org_tree
-
     team, _lead, _chief, _director = org_tree()
     person.department = team
     person.save()

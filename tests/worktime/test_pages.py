@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts import roles
 from approvals import services as approvals
-from tests.factories import UserFactory
-from worktime import services
+from tests.factories import UserFactory, WorkplaceFactory
+from worktime import feed, services
 
 from .factories import SeatFactory, team_member, working_day
 
@@ -129,8 +129,8 @@ def test_ical_feed_with_a_resettable_secret_address(client_for, client):
         start_time=dt.time(10),
         reason="등원",
     )
-    feed = services.calendar_feed_for(person)
-    url = reverse("worktime:ical", args=[feed.token])
+    address = feed.calendar_feed_for(person)
+    url = reverse("worktime:ical", args=[address.token])
     client.logout()
     response = client.get(url)
     assert response.status_code == 200
@@ -172,8 +172,6 @@ def test_statistics_draw_svg_charts_for_admins(client_for, admin_user):
 
 
 def test_closure_pages_for_the_health_team(client_for, health_user):
-    from tests.factories import WorkplaceFactory
-
     WorkplaceFactory(building="구청 본관", floor=3)
     client = client_for(health_user)
     day = working_day(1)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from worktime import rules
+from worktime.policies import default_policy
 from worktime.rules import Kind, Request, RuleViolation, WorkCalendar, check_request
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
@@ -32,7 +33,7 @@ def check(kind=Kind.STAGGERED, policy=None, **fields):
         fields.setdefault("has_seat", True)
     return check_request(
         Request(kind=kind, **fields),
-        policy or rules.default_policy(kind),
+        policy or default_policy(kind),
         today=today,
         calendar=CAL,
     )
@@ -120,7 +121,7 @@ def test_chosen_hours_day_cannot_end_after_ten_at_night():
 
 def test_core_hours_must_be_covered_when_the_policy_sets_them():
     policy = replace(
-        rules.default_policy(Kind.CHOSEN_HOURS), core_start=dt.time(10), core_end=dt.time(16)
+        default_policy(Kind.CHOSEN_HOURS), core_start=dt.time(10), core_end=dt.time(16)
     )
     errors = errors_of(
         kind=Kind.CHOSEN_HOURS,
@@ -199,7 +200,7 @@ def test_smart_work_needs_center_and_seat():
 
 def test_monthly_limit_at_and_across():
     request = Request(kind=Kind.REMOTE_HOME, start_date=MONDAY, end_date=MONDAY, reason="돌봄")
-    policy = rules.default_policy(Kind.REMOTE_HOME)
+    policy = default_policy(Kind.REMOTE_HOME)
     check_request(request, policy, today=TODAY, calendar=CAL, month_usage={(2026, 11): 9})
     with pytest.raises(RuleViolation) as caught:
         check_request(request, policy, today=TODAY, calendar=CAL, month_usage={(2026, 11): 10})
@@ -272,7 +273,7 @@ def test_office_holiday_is_not_a_working_day():
     with pytest.raises(RuleViolation) as caught:
         check_request(
             Request(kind=Kind.REMOTE_HOME, start_date=MONDAY, reason="x"),
-            rules.default_policy(Kind.REMOTE_HOME),
+            default_policy(Kind.REMOTE_HOME),
             today=TODAY,
             calendar=calendar,
         )
@@ -318,26 +319,9 @@ def test_overlap_names_the_days_and_what_holds_them():
                 start_time=dt.time(9),
                 reason="x",
             ),
-            rules.default_policy(Kind.STAGGERED),
+            default_policy(Kind.STAGGERED),
             today=TODAY,
             calendar=CAL,
             taken_days={dt.date(2026, 12, 1): "Remote work from home, pending"},
         )
     assert "2026-12-01 (Remote work from home, pending)" in caught.value.errors["start_date"][0]
-
-
-# --- the nearest center ---
-
-
-def test_seats_go_to_the_nearest_center_while_they_last():
-    centers = [(1, 36.36, 127.30), (2, 36.40, 127.40)]
-    people = [(10, (36.361, 127.301)), (11, (36.362, 127.302)), (12, (36.399, 127.399)), (13, None)]
-    result = rules.assign_seats(people, {1: [100], 2: [200, 201]}, centers)
-    assert result[10] == (1, 100)
-    assert result[12] == (2, 200)  # nearer to center 2 than person 11 is to center 1
-    assert result[11] == (2, 201)  # center 1 is full
-    assert result[13] is None
-
-
-def test_haversine_is_in_kilometres():
-    assert 110 < rules.haversine_km(36, 127, 37, 127) < 112

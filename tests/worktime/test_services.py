@@ -4,13 +4,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from accounts.models import Department
 from approvals import services as approvals
+from approvals.models import Document
+from core import clock
+from smartcenters import services as smartcenters
 from smartcenters.models import Booking
-from worktime import services
+from worktime import selectors, services
 from worktime.models import Arrangement, ArrangementDay, WorkPolicy
 
-from .factories import SeatFactory, team_member, working_day
+from .factories import SeatFactory, next_working_day, team_member, working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +39,7 @@ def smart_work(person, seat, days=1, **kwargs):
     start = working_day(2)
     end = start
     for _ in range(days - 1):
-        end = working_day((end - services.local_today()).days + 1)
+        end = next_working_day(end)
     return services.request_arrangement(
         applicant=person,
         kind="smart_work",
@@ -99,8 +105,6 @@ def test_overlap_with_a_pending_request_is_refused():
 
 
 def test_database_refuses_two_active_days_for_one_person():
-    from django.db import IntegrityError, transaction
-
     person, _lead, _chief = team_member()
     arrangement = staggered(person)
     day = arrangement.days.get()
@@ -199,35 +203,30 @@ def test_started_arrangement_cannot_be_cancelled():
     person, _lead, _chief = team_member()
     arrangement = staggered(person)
     approve_all(arrangement.approval)
-    Arrangement.objects.filter(pk=arrangement.pk).update(start_date=services.local_today())
+    today = clock.today()
+    Arrangement.objects.filter(pk=arrangement.pk).update(start_date=today)
     arrangement.refresh_from_db()
     with pytest.raises(services.RequestInvalid):
-        services.cancel_arrangement(arrangement=arrangement, actor=person)
+        services.cancel_arrangement(arrangement=arrangement, actor=person, today=today)
 
 
 def test_seat_taken_leaves_nothing_behind():
     person, _lead, _chief = team_member()
     rival, _l, _c = team_member()
     seat = SeatFactory()
-    second_day = working_day((working_day(2) - services.local_today()).days + 1)
+    second_day = next_working_day(working_day(2))
     # The rival holds the seat on the second day only: the first day's hold must roll back.
-    from smartcenters.services import book_seat
-
-    book_seat(user=rival, seat=seat, date=second_day, slot="full")
+    smartcenters.book_seat(user=rival, seat=seat, date=second_day, slot="full")
     with pytest.raises(services.RequestInvalid) as caught:
         smart_work(person, seat, days=2)
     assert "seat" in caught.value.errors
     assert not Arrangement.objects.filter(applicant=person).exists()
     assert not ArrangementDay.objects.filter(user=person).exists()
     assert not Booking.objects.filter(user=person).exists()
-    from approvals.models import Document
-
     assert not Document.objects.filter(applicant=person).exists()
 
 
 def test_failure_at_submission_leaves_no_seat_held():
-    from accounts.models import Department
-
     person, _lead, _chief = team_member()
     # Nobody above the person: the approval line cannot be built, so the whole request fails.
     Department.objects.update(head=None)
@@ -241,14 +240,15 @@ def test_failure_at_submission_leaves_no_seat_held():
 def test_monthly_limit_counts_existing_days():
     WorkPolicy.objects.filter(kind="remote_home").update(monthly_day_limit=1)
     person, _lead, _chief = team_member()
-    first = working_day(2)
-    services.request_arrangement(applicant=person, kind="remote_home", start_date=first, reason="x")
-    second = working_day((first - services.local_today()).days + 1)
-    if second.month != first.month:
-        pytest.skip("the next working day falls in another month")
+    # Asked on Monday 2 November 2026 for that Wednesday and Thursday: one month, no holiday.
+    asked = timezone.make_aware(dt.datetime(2026, 11, 2, 10))
+    first, second = dt.date(2026, 11, 4), dt.date(2026, 11, 5)
+    services.request_arrangement(
+        applicant=person, kind="remote_home", start_date=first, reason="x", now=asked
+    )
     with pytest.raises(services.RequestInvalid) as caught:
         services.request_arrangement(
-            applicant=person, kind="remote_home", start_date=second, reason="x"
+            applicant=person, kind="remote_home", start_date=second, reason="x", now=asked
         )
     assert "end_date" in caught.value.errors
 
@@ -280,9 +280,6 @@ def test_resubmitting_a_returned_smart_work_request_holds_the_seat_again():
 
 
 def test_the_board_shows_a_smart_work_seat_released_for_no_check_in():
-    from smartcenters import services as smartcenters
-    from worktime import selectors
-
     person, lead, _chief = team_member()
     seat = SeatFactory(label="B7")
     arrangement = smart_work(person, seat)

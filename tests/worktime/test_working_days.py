@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from approvals.models import Document
-from worktime import rules, services
-from worktime.models import OfficeHoliday
+from core import clock
+from tests.security.openapi import assert_matches_schema
+from worktime.models import Arrangement, OfficeHoliday
+from worktime.policies import default_policy
 from worktime.rules import Kind, Request, RuleViolation, WorkCalendar, check_request
 
 from .factories import team_member
@@ -24,7 +26,7 @@ CAL = WorkCalendar()
 def plan_of(start, end, *, weekdays=None, calendar=CAL, kind=Kind.REMOTE_HOME):
     return check_request(
         Request(kind=kind, start_date=start, end_date=end, weekdays=weekdays, reason="돌봄"),
-        rules.default_policy(kind),
+        default_policy(kind),
         today=TODAY,
         calendar=calendar,
     )
@@ -52,7 +54,7 @@ def test_a_period_starting_on_a_substitute_holiday_skips_it():
             end_date=dt.date(2026, 10, 7),
             reason="돌봄",
         ),
-        rules.default_policy(Kind.REMOTE_HOME),
+        default_policy(Kind.REMOTE_HOME),
         today=dt.date(2026, 9, 21),
         calendar=CAL,
     )
@@ -114,7 +116,7 @@ def remote_home(start: dt.date, end: dt.date, **extra) -> dict:
 
 def next_week() -> tuple[dt.date, dt.date]:
     """Monday and Friday of the next week without a public holiday (within the policy's reach)."""
-    today = services.local_today()
+    today = clock.today()
     monday = today + dt.timedelta(days=7 - today.weekday())
     while not all(CAL.is_working_day(monday + dt.timedelta(days=n)) for n in range(5)):
         monday += dt.timedelta(days=7)
@@ -176,9 +178,6 @@ def test_page_refuses_a_period_with_no_working_day_with_a_sentence(client_for):
 
 @pytest.mark.django_db
 def test_api_preview_lists_the_days_and_the_skipped_days_and_sends_nothing(client_for):
-    from tests.security.openapi import assert_matches_schema
-    from worktime.models import Arrangement
-
     person, _lead, _chief = team_member()
     monday, friday = next_week()
     OfficeHoliday.objects.create(date=friday, name="개청 기념일")
@@ -203,8 +202,6 @@ def test_api_preview_lists_the_days_and_the_skipped_days_and_sends_nothing(clien
 
 @pytest.mark.django_db
 def test_the_form_previews_the_skipped_days_before_sending(client_for):
-    from worktime.models import Arrangement
-
     person, _lead, _chief = team_member()
     monday, friday = next_week()
     OfficeHoliday.objects.create(date=monday, name="개청 기념일")

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from accounts.models import User
+from django.contrib.auth import get_user_model
+
 from approvals.demo import approve_through_the_line
 
 from ..services import RequestInvalid
@@ -34,7 +35,7 @@ def seed(*, week: list[dt.date], stdout=None) -> None:
         )
     created = 0
     for username, (code, offsets, start, end, approve, where, reason) in PLAN.items():
-        person = User.objects.filter(username=username).first()
+        person = get_user_model().objects.filter(username=username).first()
         kind = AwayKind.objects.filter(code=code).first()
         days = [week[i] for i in offsets if i < len(week)]
         if person is None or kind is None or not days:

@@ -7,6 +7,11 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..statuses import ACTIVE_STATUSES, RecordStatus
+
+# Records that take a person away: the board, the feed and the closure planner read these.
+COUNTING_STATUSES = ACTIVE_STATUSES
+
 
 class AwayKind(models.Model):
     """A kind of 근무상황 (연가, 병가, 공가, 출장, 교육, 외출, 조퇴); admins add, rename or retire them."""
@@ -66,12 +71,7 @@ class TripDestination(models.Model):
 class AwayRecord(models.Model):
     """One person away for a day, a range of days, or part of one day."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = RecordStatus
 
     class Origin(models.TextChoices):
         PERSON = "person", _("Recorded by the person")
@@ -154,7 +154,7 @@ class AwayRecord(models.Model):
     @property
     def counts(self) -> bool:
         """Pending and approved records take the person away (a pending trip is still planned)."""
-        return self.status in (self.Status.PENDING, self.Status.APPROVED)
+        return self.status in COUNTING_STATUSES
 
     @property
     def can_withdraw(self) -> bool:
@@ -162,7 +162,3 @@ class AwayRecord(models.Model):
 
     def can_cancel_on(self, today) -> bool:
         return self.status == self.Status.APPROVED and self.end_date >= today
-
-
-# Records that take a person away: the board, the feed and the closure planner read these.
-COUNTING_STATUSES = (AwayRecord.Status.PENDING, AwayRecord.Status.APPROVED)

@@ -5,18 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from approvals import services as approvals
+from core import clock
 from core.workdays import work_calendar
 
 from ..services import RequestInvalid
 from . import rules
 from .models import COUNTING_STATUSES, AwayKind, AwayRecord, TripDestination
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # The approval document type of records whose kind needs approval (created by migration).
 DOC_AWAY = "worktime.away"
@@ -123,7 +128,7 @@ def record_away(
     end_date = end_date or start_date
     if not kind.is_active:
         raise RequestInvalid({"kind": [_("This kind is no longer offered; choose another.")]})
-    User.objects.select_for_update().filter(pk=person.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
     days = _check(
         person=person,
         kind=kind,
@@ -178,12 +183,13 @@ def withdraw_away(*, record: AwayRecord, actor: User, client: str = "web") -> Aw
 
 
 @transaction.atomic
-def cancel_away(*, record: AwayRecord, actor: User, today: dt.date) -> AwayRecord:
-    """Take back an approved record that has not ended (plans change: a trip called off)."""
+def cancel_away(*, record: AwayRecord, actor: User, today: dt.date | None = None) -> AwayRecord:
+    """Take back an approved record that has not ended by `today` (the office's date by
+    default): plans change, a trip is called off."""
     record = AwayRecord.objects.select_for_update().get(pk=record.pk)
     if actor.pk != record.person_id:
         raise RequestInvalid({"__all__": [_("Only the person who recorded it can cancel it.")]})
-    if not record.can_cancel_on(today):
+    if not record.can_cancel_on(today or clock.today()):
         raise RequestInvalid(
             {"__all__": [_("Only an approved record that has not ended can be cancelled.")]}
         )
@@ -283,7 +289,9 @@ def import_personnel_csv(*, payload: bytes, commit: bool) -> ImportReport:
         )
     report = ImportReport(rows=rules.read_rows(rules.decode(payload)))
     numbers = {row.values.get("employee_number") for row in report.rows}
-    people = {u.employee_number: u for u in User.objects.filter(employee_number__in=numbers)}
+    people = {
+        u.employee_number: u for u in get_user_model().objects.filter(employee_number__in=numbers)
+    }
     kinds = _kind_by_name()
     known = set(
         AwayRecord.objects.filter(

@@ -10,28 +10,35 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from itertools import groupby
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.notifications import notify
 from approvals import services as approvals
+from core import clock
+from core.workdays import work_calendar
 from smartcenters import selectors as center_selectors
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
 
-from . import rules
-from .away import selectors as away_selectors
-from .models import Arrangement, ArrangementDay, Closure, ClosurePlacement, Kind, Status
-from .services import DOC_REMOTE, RequestInvalid, work_calendar
+from .. import rules
+from ..away import selectors as away_selectors
+from ..documents import DOC_REMOTE
+from ..models import Arrangement, ArrangementDay, Closure, ClosurePlacement, Kind, Status
+from ..services import RequestInvalid
+from .placement import assign_seats
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def affected_people(closure: Closure):
     """Active people whose usual workplace is the closed building (or the closed floor of it)."""
-    people = User.objects.filter(is_active=True, workplace__building=closure.building)
+    people = get_user_model().objects.filter(is_active=True, workplace__building=closure.building)
     if closure.floor is not None:
         people = people.filter(workplace__floor=closure.floor)
     return people.select_related("department", "workplace").order_by("full_name", "pk")
@@ -134,7 +141,7 @@ def propose_placements(*, closure: Closure) -> int:
                 else None
             )
             waiting.append((person.pk, home))
-        assigned = rules.assign_seats(waiting, free, center_points)
+        assigned = assign_seats(waiting, free, center_points)
         for person in people_of_day[day]:
             placement = existing.get((person.pk, day))
             if placement is not None and placement.confirmed_at is not None:
@@ -155,9 +162,12 @@ def propose_placements(*, closure: Closure) -> int:
 
 
 @transaction.atomic
-def confirm_closure(*, closure: Closure, actor: User) -> dict[str, int]:
+def confirm_closure(
+    *, closure: Closure, actor: User, now: dt.datetime | None = None
+) -> dict[str, int]:
     """Book the proposed seats, record the arrangements as approved by the closure order, and
-    tell every newly placed person where to work. Days already confirmed are left alone."""
+    tell every newly placed person where to work. Days already confirmed are left alone; the
+    others are confirmed `now` (the clock's by default)."""
     closure = Closure.objects.select_for_update().get(pk=closure.pk)
     propose_placements(closure=closure)
     placements = list(
@@ -166,13 +176,13 @@ def confirm_closure(*, closure: Closure, actor: User) -> dict[str, int]:
         .select_related("person", "center", "seat__center")
         .order_by("person_id", "date")
     )
-    now = timezone.now()
+    now = now or clock.now()
     counts = {"people": 0, "bookings": 0, "home": 0, "arrangements": 0}
     for _person_id, rows in groupby(placements, key=lambda p: p.person_id):
         rows = list(rows)
         person = rows[0].person
         for placement in rows:
-            _settle_day(placement)
+            _settle_day(placement, now=now)
         groups: dict[tuple, list[ClosurePlacement]] = defaultdict(list)
         for placement in rows:
             if placement.arrangement_id:
@@ -197,7 +207,7 @@ def confirm_closure(*, closure: Closure, actor: User) -> dict[str, int]:
     return counts
 
 
-def _settle_day(placement: ClosurePlacement) -> None:
+def _settle_day(placement: ClosurePlacement, *, now: dt.datetime) -> None:
     """Make way for the placement: keep a remote arrangement the person already has that day,
     step an office arrangement aside, and book the seat (or the nearest free one)."""
     person, day = placement.person, placement.date
@@ -236,6 +246,7 @@ def _settle_day(placement: ClosurePlacement) -> None:
                     status=BookingStatus.CONFIRMED,
                     origin=BookingOrigin.CLOSURE,
                     enforce_rules=False,
+                    now=now,
                 )
             placement.seat = seat
             placement.center_id = seat.center_id
