@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,15 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
-from accounts.roles import is_admin, is_health_team
 from approvals import selectors as approval_selectors
 from approvals.selectors import preview_line
+from core import clock
 from core.errors import DomainError
 
-from . import closures, feed, reports, rules, selectors, services
-from .away import selectors as away_selectors
+from . import closures, exports, feed, rules, selectors, services
+from .access import can_export, can_manage_closures
 from .forms import ArrangementRequestForm, CancelForm, ClosureForm, ExtendClosureForm
 from .models import CalendarFeed, Closure, ClosurePlacement, Kind, Status
 
@@ -34,14 +31,9 @@ def _parse_date(value: str | None, default: dt.date) -> dt.date:
         return default
 
 
-def can_export(user) -> bool:
-    """The personnel office (the export permission) and admins."""
-    return is_admin(user) or user.has_perm("worktime.export_arrangement")
-
-
 @login_required
 def month(request):
-    today = services.local_today()
+    today = clock.today()
     try:
         year, month_number = (int(x) for x in request.GET.get("month", "").split("-"))
         first = dt.date(year, month_number, 1)
@@ -60,7 +52,7 @@ def month(request):
             "arrangements": selectors.arrangements_of(request.user, limit=20),
             "weekday_names": [rules.weekday_abbr(d) for d in range(7)],
             "can_export": can_export(request.user),
-            "can_close": _closure_staff(request.user),
+            "can_close": can_manage_closures(request.user),
         },
     )
 
@@ -84,8 +76,8 @@ def request_new(request):
         # "Check the days first": the days it would cover and skip, nothing sent.
         try:
             preview = services.preview_request(applicant=request.user, **form.service_kwargs())
-        except services.RequestInvalid as invalid:
-            form.add_service_errors(invalid.errors)
+        except DomainError as refusal:
+            refusal.add_to(form)
         else:
             return _request_form_page(request, form, kind, preview=preview)
     elif request.method == "POST" and form.is_valid():
@@ -93,8 +85,8 @@ def request_new(request):
             arrangement = services.request_arrangement(
                 applicant=request.user, client="web", **form.service_kwargs()
             )
-        except services.RequestInvalid as invalid:
-            form.add_service_errors(invalid.errors)
+        except DomainError as refusal:
+            refusal.add_to(form)
         else:
             messages.success(request, _("Your request was sent for approval."))
             return redirect("worktime:request_detail", pk=arrangement.pk)
@@ -139,8 +131,8 @@ def request_revise(request, pk: int):
             services.revise_arrangement(
                 arrangement=arrangement, actor=request.user, client="web", **form.service_kwargs()
             )
-        except services.RequestInvalid as invalid:
-            form.add_service_errors(invalid.errors)
+        except DomainError as refusal:
+            refusal.add_to(form)
         else:
             messages.success(request, _("Your revised request was sent for approval again."))
             return redirect("worktime:request_detail", pk=pk)
@@ -196,7 +188,7 @@ def request_detail(request, pk: int):
             "arrangement": arrangement,
             "days": arrangement.days.select_related("booking__seat__center"),
             "skipped": selectors.skipped_days_of(arrangement),
-            "can_cancel": arrangement.can_cancel_on(services.local_today()),
+            "can_cancel": arrangement.can_cancel_on(clock.today()),
             "returned": approval_selectors.last_return(arrangement.approval)
             if arrangement.status == Status.RETURNED
             else None,
@@ -205,51 +197,58 @@ def request_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def request_withdraw(request, pk: int):
+def _act_on_request(request, pk: int, action) -> HttpResponse:
+    """A button on a request's page: `action(arrangement)` says what it did; a refusal is shown
+    as messages on the same page."""
     arrangement = selectors.arrangement_for(request.user, pk)
     if arrangement is None:
         raise Http404
     try:
-        services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="web")
+        done = action(arrangement)
     except DomainError as refusal:
         for message in refusal.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The request was withdrawn."))
+        messages.success(request, done)
     return redirect("worktime:request_detail", pk=pk)
 
 
 @login_required
 @require_POST
+def request_withdraw(request, pk: int):
+    """회수: a pending request goes back before anyone decides it."""
+
+    def withdraw(arrangement) -> str:
+        services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="web")
+        return _("The request was withdrawn.")
+
+    return _act_on_request(request, pk, withdraw)
+
+
+@login_required
+@require_POST
 def request_cancel(request, pk: int):
-    arrangement = selectors.arrangement_for(request.user, pk)
-    if arrangement is None:
-        raise Http404
+    """An approved arrangement, before its first day: at once or through a cancellation."""
     form = CancelForm(request.POST)
     form.is_valid()
-    try:
+
+    def cancel(arrangement) -> str:
         arrangement = services.cancel_arrangement(
             arrangement=arrangement,
             actor=request.user,
             reason=form.cleaned_data.get("reason", ""),
             client="web",
         )
-    except DomainError as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
-    else:
-        if arrangement.status == "cancelled":
-            messages.success(request, _("The arrangement was cancelled."))
-        else:
-            messages.success(request, _("The cancellation was sent for approval."))
-    return redirect("worktime:request_detail", pk=pk)
+        if arrangement.status == Status.CANCELLED:
+            return _("The arrangement was cancelled.")
+        return _("The cancellation was sent for approval.")
+
+    return _act_on_request(request, pk, cancel)
 
 
 @login_required
 def board(request):
-    today = services.local_today()
+    today = clock.today()
     day = _parse_date(request.GET.get("date"), today)
     view = "week" if request.GET.get("view") == "week" else "day"
     if view == "week":
@@ -294,7 +293,7 @@ def ical(request, token: str):
     feed_row = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed_row is None or not feed_row.user.is_active:
         raise Http404
-    body = feed.calendar_for(feed_row.user, today=services.local_today())
+    body = feed.calendar_for(feed_row.user, today=clock.today())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -307,38 +306,18 @@ def ical(request, token: str):
 def export(request):
     if not can_export(request.user):
         raise PermissionDenied
-    today = services.local_today()
+    today = clock.today()
     start = _parse_date(request.GET.get("start"), today.replace(day=1))
     end = _parse_date(
         request.GET.get("end"),
         (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1),
     )
     fmt = request.GET.get("format")
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.FORMATS:
         return render(request, "worktime/export.html", {"start": start, "end": end})
-    header, rows = reports.export_table(start, end)
-    name = f"worktime-{start}-{end}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 Korean correctly only with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Arrangements"))
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    file = exports.arrangements_file(start=start, end=end, fmt=fmt)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
 
 
@@ -349,34 +328,16 @@ def stats(request):
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = services.local_today().year
-    data = selectors.statistics(year)
-    return render(
-        request,
-        "worktime/stats.html",
-        {
-            "year": year,
-            "kind_chart": reports.bar_chart(data["by_kind"]),
-            "month_chart": reports.bar_chart(
-                [(str(m), n) for m, n in data["by_month"]], vertical=True
-            ),
-            "department_chart": reports.bar_chart(data["by_department"]),
-            "away_chart": reports.bar_chart(away_selectors.days_by_kind(year)),
-            "data": data,
-        },
-    )
+        year = clock.today().year
+    return render(request, "worktime/stats.html", {"year": year, **exports.year_figures(year)})
 
 
 # --- closures ---
 
 
-def _closure_staff(user) -> bool:
-    return is_health_team(user) or is_admin(user)
-
-
 @login_required
 def closure_list(request):
-    if not _closure_staff(request.user):
+    if not can_manage_closures(request.user):
         raise PermissionDenied
     form = ClosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -393,7 +354,7 @@ def closure_list(request):
 
 @login_required
 def closure_detail(request, pk: int):
-    if not _closure_staff(request.user):
+    if not can_manage_closures(request.user):
         raise PermissionDenied
     closure = get_object_or_404(Closure, pk=pk)
     if request.method == "POST":
@@ -419,10 +380,9 @@ def closure_detail(request, pk: int):
                     )
                     % counts,
                 )
-        except services.RequestInvalid as invalid:
-            for problems in invalid.errors.values():
-                for message in problems:
-                    messages.error(request, message)
+        except DomainError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
         return redirect("worktime:closure_detail", pk=pk)
     people = list(closures.affected_people(closure))
     placements = {}

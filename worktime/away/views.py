@@ -14,21 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals import services as approvals
+from core import clock
+from core.errors import DomainError
+from core.workdays import work_calendar
 
-from .. import services as worktime_services
-from ..services import RequestInvalid, local_today, work_calendar
-from ..views import can_export
+from ..access import can_import_away
 from . import rules, selectors, services
 from .forms import AwayForm, ImportForm
-from .models import AwayKind
 
 # A previewed personnel file waits this long for its "record" click.
 IMPORT_PREVIEW_SECONDS = 30 * 60
-
-
-def can_import(user) -> bool:
-    """The personnel office (the export permission) and admins, as for the exports."""
-    return can_export(user)
 
 
 def _line(user):
@@ -43,22 +38,20 @@ def away_list(request):
     return render(
         request,
         "worktime/away_list.html",
-        {"records": selectors.records_of(request.user), "today": local_today()},
+        {"records": selectors.records_of(request.user), "today": clock.today()},
     )
 
 
 @login_required
 def away_new(request):
-    form = AwayForm(request.POST or None, initial={"start_date": local_today()})
+    form = AwayForm(request.POST or None, initial={"start_date": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             record = services.record_away(
                 person=request.user, client="web", **form.as_service_fields()
             )
-        except RequestInvalid as invalid:
-            for name, problems in invalid.errors.items():
-                for message in problems:
-                    form.add_error(name if name in form.fields else None, message)
+        except DomainError as refusal:
+            refusal.add_to(form)
         else:
             if record.approval_id:
                 messages.success(request, _("Your record was sent for approval."))
@@ -70,7 +63,7 @@ def away_new(request):
         "worktime/away_new.html",
         {
             "form": form,
-            "kinds": AwayKind.objects.filter(is_active=True),
+            "kinds": selectors.kinds_offered(),
             "line": _line(request.user),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -82,7 +75,7 @@ def away_detail(request, pk: int):
     record = selectors.record_for(request.user, pk)
     if record is None:
         raise Http404
-    today = local_today()
+    today = clock.today()
     days, skipped = rules.covered_days(
         record.start_date, record.end_date, work_calendar(record.start_date, record.end_date)
     )
@@ -112,10 +105,9 @@ def _act(request, pk: int, action, done: str):
         raise Http404
     try:
         action(record)
-    except RequestInvalid as invalid:
-        for problems in invalid.errors.values():
-            for message in problems:
-                messages.error(request, message)
+    except DomainError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
     else:
         messages.success(request, done)
     return redirect("worktime:away_detail", pk=pk)
@@ -138,9 +130,7 @@ def away_cancel(request, pk: int):
     return _act(
         request,
         pk,
-        lambda record: services.cancel_away(
-            record=record, actor=request.user, today=worktime_services.local_today()
-        ),
+        lambda record: services.cancel_away(record=record, actor=request.user, today=clock.today()),
         _("The record was cancelled."),
     )
 
@@ -152,7 +142,7 @@ def _preview_key(request, token: str) -> str:
 @login_required
 def away_import(request):
     """Preview a personnel export row by row, then record its valid rows with one click."""
-    if not can_import(request.user):
+    if not can_import_away(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
