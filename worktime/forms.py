@@ -1,4 +1,8 @@
-"""Forms of flexible work: they check types only; the rules live in rules.py and services.py."""
+"""Forms of flexible work: they check types only; the rules live in rules.py and services.py.
+
+The request form is also how the API reads a request's body (`serializers.read_body`): one
+parser for the page and the API.
+"""
 
 import datetime as dt
 
@@ -9,15 +13,8 @@ from accounts.models import Workplace
 from smartcenters import selectors as center_selectors
 
 from . import rules
+from .fields import DailyHoursField, DayField, TimeOfDayField, WeekdaysField
 from .models import Closure, Kind
-
-WEEKDAY_CHOICES = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-]
 
 
 def start_time_choices():
@@ -44,24 +41,16 @@ class SeatSelect(forms.Select):
 
 class ArrangementRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    start_date = DayField(label=_("First day"))
+    end_date = DayField(
+        label=_("Last day"), required=False, help_text=_("Leave empty for a single day.")
     )
-    end_date = forms.DateField(
-        label=_("Last day"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Leave empty for a single day."),
-    )
-    weekdays = forms.TypedMultipleChoiceField(
+    weekdays = WeekdaysField(
         label=_("Only on these weekdays"),
-        choices=WEEKDAY_CHOICES,
-        coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("E.g. every Monday and Friday of the period. None chosen: every working day."),
     )
-    start_time = forms.TimeField(
+    start_time = TimeOfDayField(
         label=_("Start time"),
         required=False,
         widget=forms.Select(choices=start_time_choices()),
@@ -74,6 +63,14 @@ class ArrangementRequestForm(forms.Form):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
+    daily_hours = DailyHoursField(
+        label=_("Hours on each weekday"),
+        required=False,
+        help_text=_(
+            "Where the days differ, e.g. four days of 10 hours in a compressed week: the days "
+            "given are the days worked, unless you chose the weekdays above."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -84,13 +81,25 @@ class ArrangementRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
-    center = forms.ModelChoiceField(label=_("Center"), queryset=None, required=False)
-    seat = forms.ModelChoiceField(label=_("Seat"), queryset=None, required=False, widget=SeatSelect)
+    center = forms.ModelChoiceField(
+        label=_("Center"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("No such smart-work center.")},
+    )
+    seat = forms.ModelChoiceField(
+        label=_("Seat"),
+        queryset=None,
+        required=False,
+        widget=SeatSelect,
+        error_messages={"invalid_choice": _("No such seat.")},
+    )
 
     # Which fields each kind shows (the page hides the others).
     KIND_FIELDS = {
         "start_time": list(rules.Kind.TIMED),
         "hours": list(rules.Kind.HOURS),
+        "daily_hours": list(rules.Kind.HOURS),
         "center": [rules.Kind.SMART_WORK],
         "seat": [rules.Kind.SMART_WORK],
     }
@@ -124,6 +133,7 @@ class ArrangementRequestForm(forms.Form):
             if arrangement.start_time
             else None,
             "hours": arrangement.hours,
+            "daily_hours": arrangement.daily_hours,
             "reason": arrangement.reason,
             "is_emergency": arrangement.is_emergency,
             "emergency_reason": arrangement.emergency_reason,
@@ -132,6 +142,7 @@ class ArrangementRequestForm(forms.Form):
         }
 
     def service_kwargs(self) -> dict:
+        """The cleaned request as `services.request_arrangement` and its siblings take it."""
         data = self.cleaned_data
         return {
             "kind": data["kind"],
@@ -140,18 +151,17 @@ class ArrangementRequestForm(forms.Form):
             "weekdays": data.get("weekdays") or None,
             "start_time": data.get("start_time"),
             "hours": data.get("hours"),
+            # As the service does with `hours`: a kind whose hours are fixed takes none per day
+            # (its boxes are hidden on the page, but may still hold what was typed before).
+            "daily_hours": data.get("daily_hours")
+            if data["kind"] in self.KIND_FIELDS["daily_hours"]
+            else None,
             "reason": data.get("reason", ""),
             "is_emergency": data.get("is_emergency", False),
             "emergency_reason": data.get("emergency_reason", ""),
             "center": data.get("center"),
             "seat": data.get("seat"),
         }
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 class CancelForm(forms.Form):

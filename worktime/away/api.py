@@ -1,13 +1,21 @@
-"""API of 근무상황: the kinds offered, my records (list and record one), one record."""
+"""API of 근무상황: the kinds offered, my records (list and record one), one record.
+A record's body is read by the page's form; refusals answer through `config/errors.py`."""
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from ..api import FORBIDDEN, REQUEST_ERRORS, HourMinuteField, WorktimeErrorSerializer, _invalid
-from ..services import RequestInvalid
+from ..serializers import (
+    FORBIDDEN,
+    HourMinuteField,
+    WorktimeErrorSerializer,
+    WorktimeRefusalSerializer,
+    messages_field,
+    read_body,
+)
 from . import selectors, services
+from .forms import AwayForm
 from .models import AwayKind, AwayRecord, TripDestination
 
 
@@ -48,10 +56,10 @@ class AwayRecordSerializer(serializers.ModelSerializer):
 
 
 class AwayInputSerializer(serializers.Serializer):
-    kind = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=AwayKind.objects.filter(is_active=True),
-        help_text=gettext_lazy("The kind's code, from /api/v1/worktime/away/kinds/."),
+    """Documents the body; `forms.AwayForm` reads it, as it reads the page's."""
+
+    kind = serializers.CharField(
+        help_text=gettext_lazy("The kind's code (or its id), from /api/v1/worktime/away/kinds/."),
     )
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -62,6 +70,17 @@ class AwayInputSerializer(serializers.Serializer):
     )
     place = serializers.CharField(allow_blank=True, max_length=200, default="")
     reason = serializers.CharField(allow_blank=True, max_length=2000, default="")
+
+
+class AwayErrorsSerializer(WorktimeRefusalSerializer):
+    kind = messages_field()
+    start_date = messages_field()
+    end_date = messages_field()
+    start_time = messages_field()
+    end_time = messages_field()
+    destination = messages_field()
+    place = messages_field()
+    reason = messages_field()
 
 
 class AwayKindList(generics.ListAPIView):
@@ -88,18 +107,18 @@ class AwayRecordListCreate(generics.ListCreateAPIView):
             "pending with their approval document."
         ),
         request=AwayInputSerializer,
-        responses={201: AwayRecordSerializer, 400: REQUEST_ERRORS, 403: FORBIDDEN},
+        responses={
+            201: AwayRecordSerializer,
+            400: OpenApiResponse(
+                AwayErrorsSerializer,
+                description=gettext_lazy("Each field's messages, in the request's language."),
+            ),
+            403: FORBIDDEN,
+        },
     )
     def post(self, request, *args, **kwargs):
-        serializer = AwayInputSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _invalid(serializer.errors)
-        fields = dict(serializer.validated_data)
-        fields["end_date"] = fields.get("end_date") or fields["start_date"]
-        try:
-            record = services.record_away(person=request.user, client="api", **fields)
-        except RequestInvalid as invalid:
-            return _invalid(invalid.errors)
+        form = read_body(AwayForm, request)
+        record = services.record_away(person=request.user, client="api", **form.as_service_fields())
         return Response(AwayRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
