@@ -1,4 +1,4 @@
-"""API of flexible work: requests (list, create, preview, read, cancel, revise) and the
+"""API of flexible work: requests (list, create, preview, read, withdraw, cancel, revise) and the
 team board. Bodies are read by the pages' forms; refusals answer through `config/errors.py`."""
 
 import datetime as dt
@@ -48,6 +48,12 @@ def _answer(request, pk: int, status_code: int = status.HTTP_200_OK) -> Response
     """The request as it now stands, with its days and seats."""
     arrangement = selectors.arrangements_with_days(request.user).get(pk=pk)
     return Response(ArrangementSerializer(arrangement).data, status=status_code)
+
+
+def _withdraw(request, arrangement: Arrangement) -> Response:
+    """회수, for /withdraw/ and for /cancel/ of a pending request alike."""
+    services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="api")
+    return _answer(request, arrangement.pk)
 
 
 class RequestListCreate(generics.ListCreateAPIView):
@@ -118,14 +124,41 @@ class RequestDetail(generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class RequestWithdraw(APIView):
+    """Withdraw a pending request (회수): its days and held seats are released."""
+
+    @extend_schema(
+        parameters=[ID],
+        request=None,
+        description=gettext_lazy(
+            "Withdraw a request still waiting for approval: 200 with the withdrawn request."
+        ),
+        responses={
+            200: ArrangementSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: _conflict(
+                gettext_lazy("Only a pending request can be withdrawn: this one was decided.")
+            ),
+        },
+    )
+    def post(self, request, pk: int):
+        return _withdraw(request, _mine(request, pk))
+
+
 class RequestCancel(APIView):
-    """Cancel an approved arrangement before it starts (withdraws a pending request)."""
+    """Cancel an approved arrangement before it starts; a pending request is withdrawn."""
 
     serializer_class = CancelInputSerializer
 
     @extend_schema(
         parameters=[ID],
         request=CancelInputSerializer,
+        description=gettext_lazy(
+            "Cancel an approved arrangement before its first day: at once, or through a "
+            "cancellation approval where its kind asks for one (a reason is then needed). "
+            "A pending request is withdrawn, as /withdraw/ does."
+        ),
         responses={
             200: ArrangementSerializer,
             400: OpenApiResponse(
@@ -147,14 +180,13 @@ class RequestCancel(APIView):
         serializer = CancelInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if arrangement.status == Status.PENDING:
-            services.withdraw_arrangement(arrangement=arrangement, actor=request.user, client="api")
-        else:
-            services.cancel_arrangement(
-                arrangement=arrangement,
-                actor=request.user,
-                reason=serializer.validated_data["reason"],
-                client="api",
-            )
+            return _withdraw(request, arrangement)
+        services.cancel_arrangement(
+            arrangement=arrangement,
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+            client="api",
+        )
         return _answer(request, pk)
 
 

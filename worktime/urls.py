@@ -33,6 +33,11 @@ api_urlpatterns = [
     path("worktime/requests/", api.RequestListCreate.as_view(), name="requests"),
     path("worktime/requests/preview/", api.RequestPreview.as_view(), name="request_preview"),
     path("worktime/requests/<int:pk>/", api.RequestDetail.as_view(), name="request"),
+    path(
+        "worktime/requests/<int:pk>/withdraw/",
+        api.RequestWithdraw.as_view(),
+        name="request_withdraw",
+    ),
     path("worktime/requests/<int:pk>/cancel/", api.RequestCancel.as_view(), name="request_cancel"),
     path("worktime/requests/<int:pk>/revise/", api.RequestRevise.as_view(), name="request_revise"),
     path("worktime/board/", api.Board.as_view(), name="board"),
