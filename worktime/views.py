@@ -18,7 +18,7 @@ from approvals.selectors import preview_line
 from core import clock
 from core.errors import DomainError
 
-from . import closures, exports, feed, rules, selectors, services
+from . import closures, documents, exports, feed, rules, selectors, services
 from .access import can_export, can_manage_closures
 from .forms import ArrangementRequestForm, CancelForm, ClosureForm, ExtendClosureForm
 from .models import CalendarFeed, Closure, ClosurePlacement, Kind, Status
@@ -61,7 +61,7 @@ def _approval_line(user, kind: str, span_days: int = 1):
     """The approvers a request would go to, when the approvals app can tell in advance."""
     try:
         return preview_line(
-            applicant=user, doc_type=services.doc_type_for(kind), span_days=span_days
+            applicant=user, doc_type=documents.doc_type_for(kind), span_days=span_days
         )
     except Exception:  # noqa: BLE001 - a preview must never break the form
         return None
@@ -148,7 +148,7 @@ def request_revise(request, pk: int):
 def _policy_summaries() -> list[dict]:
     rows = []
     for kind, label in Kind.choices:
-        policy = services.policy_for(kind)
+        policy = selectors.policy_for(kind)
         parts = []
         if policy.earliest_start and policy.latest_start:
             parts.append(
@@ -278,12 +278,12 @@ def board(request):
 @login_required
 def ical_settings(request):
     if request.method == "POST":
-        services.reset_calendar_feed(user=request.user)
+        feed.reset_calendar_feed(user=request.user)
         messages.success(
             request, _("Your calendar address was changed; the old one no longer works.")
         )
         return redirect("worktime:ical_settings")
-    feed_row = services.calendar_feed_for(request.user)
+    feed_row = feed.calendar_feed_for(request.user)
     url = request.build_absolute_uri(reverse("worktime:ical", args=[feed_row.token]))
     return render(request, "worktime/ical_settings.html", {"url": url})
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from approvals import services as approvals
+from approvals import selectors as approvals
 from core import clock
 from core.errors import DomainError
 from core.workdays import work_calendar
