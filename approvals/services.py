@@ -40,7 +40,7 @@ from .notices import tell_outcome
 # Beat's reminders live in `reminders`; callers that know the name here keep finding it.
 from .reminders import send_due_reminders  # noqa: F401
 from .selectors import preview_line
-from .signals import document_decided, document_resubmitted
+from .signals import Outcome, document_decided, document_resubmitted
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -243,7 +243,7 @@ def approve(
         document, steps, now=now, today=clock.today(now)
     ):
         _close(document, Document.Status.APPROVED, steps, now)
-        document_decided.send(sender=Document, document=document, outcome="approved")
+        document_decided.send(sender=Document, document=document, outcome=Outcome.APPROVED)
         tell_outcome(document, "approved")
     return document
 
@@ -319,7 +319,7 @@ def return_(
         now=now,
     )
     _close(document, Document.Status.RETURNED, steps, now)
-    document_decided.send(sender=Document, document=document, outcome="returned")
+    document_decided.send(sender=Document, document=document, outcome=Outcome.RETURNED)
     tell_outcome(document, "returned", reason)
     return document
 
@@ -349,7 +349,7 @@ def withdraw(
         now=now,
     )
     _close(document, Document.Status.WITHDRAWN, steps, now)
-    document_decided.send(sender=Document, document=document, outcome="withdrawn")
+    document_decided.send(sender=Document, document=document, outcome=Outcome.WITHDRAWN)
     return document
 
 
@@ -462,7 +462,7 @@ def record_approved_by_order(
         client="system",
         now=now,
     )
-    document_decided.send(sender=Document, document=document, outcome="approved")
+    document_decided.send(sender=Document, document=document, outcome=Outcome.APPROVED)
     tell_outcome(document, "approved")
     return document
 

@@ -148,6 +148,14 @@ def calendar_for(user: User, *, today: dt.date, now: dt.datetime | None = None) 
 # --- the secret address ----------------------------------------------------------------------
 
 
+def owner_of_feed(token: str) -> User | None:
+    """The active person whose secret feed address carries this token, else None."""
+    feed_row = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed_row is None or not feed_row.user.is_active:
+        return None
+    return feed_row.user
+
+
 def calendar_feed_for(user: User) -> CalendarFeed:
     """The person's feed address, made on first use."""
     feed, _created = CalendarFeed.objects.get_or_create(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from approvals import services as approvals
+from approvals.signals import Outcome
 from core import clock
 from core.clock import today as local_today  # noqa: F401  (pages and the API ask here)
 from core.errors import Conflict, Invalid
@@ -191,9 +192,9 @@ def revise_arrangement(
     """
     arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     if actor.pk != arrangement.applicant_id:
-        raise RequestInvalid({"__all__": [_("Only the applicant can revise a request.")]})
+        raise RequestConflict(_("Only the applicant can revise a request."))
     if arrangement.status != Status.RETURNED or arrangement.approval_id is None:
-        raise RequestInvalid({"__all__": [_("Only a returned request can be revised.")]})
+        raise RequestConflict(_("Only a returned request can be revised."))
     if fields.get("kind", arrangement.kind) != arrangement.kind:
         raise RequestInvalid(
             {"kind": [_("The kind cannot change: withdraw it and make a new request.")]}
@@ -321,13 +322,13 @@ def on_document_decided(sender, document, outcome, **kwargs) -> None:
     if arrangement is not None:
         if arrangement.status != Status.PENDING:
             return  # already followed (a closure's order-approved arrangement, a replay)
-        if outcome == "approved":
+        if outcome == Outcome.APPROVED:
             _approve(arrangement)
-        elif outcome in ("returned", "withdrawn"):
+        elif outcome in (Outcome.RETURNED, Outcome.WITHDRAWN):
             # The approvals app tells the applicant the outcome; here the days and seats go.
             _end(
                 arrangement,
-                Status.RETURNED if outcome == "returned" else Status.WITHDRAWN,
+                Status.RETURNED if outcome == Outcome.RETURNED else Status.WITHDRAWN,
                 actor=None,
                 reason=outcome,
             )
@@ -337,7 +338,7 @@ def on_document_decided(sender, document, outcome, **kwargs) -> None:
     )
     if arrangement is None or arrangement.cancel_status != Arrangement.CancelStatus.PENDING:
         return
-    if outcome == "approved":
+    if outcome == Outcome.APPROVED:
         arrangement.cancel_status = Arrangement.CancelStatus.APPROVED
         arrangement.save(update_fields=["cancel_status", "updated_at"])
         _end(
@@ -346,10 +347,10 @@ def on_document_decided(sender, document, outcome, **kwargs) -> None:
             actor=None,
             reason=arrangement.cancel_reason or "cancelled",
         )
-    elif outcome in ("returned", "withdrawn"):
+    elif outcome in (Outcome.RETURNED, Outcome.WITHDRAWN):
         arrangement.cancel_status = (
             Arrangement.CancelStatus.RETURNED
-            if outcome == "returned"
+            if outcome == Outcome.RETURNED
             else Arrangement.CancelStatus.WITHDRAWN
         )
         arrangement.save(update_fields=["cancel_status", "updated_at"])

@@ -21,7 +21,7 @@ from core.errors import DomainError
 from . import closures, documents, exports, feed, rules, selectors, services
 from .access import can_export, can_manage_closures
 from .forms import ArrangementRequestForm, CancelForm, ClosureForm, ExtendClosureForm
-from .models import CalendarFeed, Closure, ClosurePlacement, Kind, Status
+from .models import Closure, Kind, Status
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
@@ -290,10 +290,10 @@ def ical_settings(request):
 
 def ical(request, token: str):
     """The personal feed: no sign-in (calendar apps cannot), the secret address is the key."""
-    feed_row = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed_row is None or not feed_row.user.is_active:
+    owner = feed.owner_of_feed(token)
+    if owner is None:
         raise Http404
-    body = feed.calendar_for(feed_row.user, today=clock.today())
+    body = feed.calendar_for(owner, today=clock.today())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -347,7 +347,7 @@ def closure_list(request):
     return render(
         request,
         "worktime/closures.html",
-        {"form": form, "closures": Closure.objects.all()[:50]},
+        {"form": form, "closures": closures.recent_closures()},
         status=400 if form.errors else 200,
     )
 
@@ -384,27 +384,12 @@ def closure_detail(request, pk: int):
             for message in refusal.messages:
                 messages.error(request, message)
         return redirect("worktime:closure_detail", pk=pk)
-    people = list(closures.affected_people(closure))
-    placements = {}
-    for placement in ClosurePlacement.objects.filter(closure=closure).select_related(
-        "seat__center"
-    ):
-        placements.setdefault(placement.person_id, []).append(placement)
-    contacts = set(closure.close_contacts.values_list("pk", flat=True))
-    rows = [
-        {"person": p, "is_contact": p.pk in contacts, "placements": placements.get(p.pk, [])}
-        for p in people
-    ]
     return render(
         request,
         "worktime/closure_detail.html",
         {
             "closure": closure,
-            "rows": rows,
-            "days": closures.closure_days(closure),
             "extend_form": ExtendClosureForm(initial={"end_date": closure.end_date}),
-            "unconfirmed": ClosurePlacement.objects.filter(
-                closure=closure, confirmed_at__isnull=True
-            ).count(),
+            **closures.planner(closure),
         },
     )

@@ -12,7 +12,6 @@ from collections import defaultdict
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from accounts.notifications import notify
 from approvals import services as approvals
 from core import clock
-from core.workdays import work_calendar
 from smartcenters import selectors as center_selectors
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
@@ -31,26 +29,10 @@ from ..documents import DOC_REMOTE
 from ..models import Arrangement, ArrangementDay, Closure, ClosurePlacement, Kind, Status
 from ..services import RequestInvalid
 from .placement import assign_seats
+from .selectors import affected_people, closure_days
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def affected_people(closure: Closure):
-    """Active people whose usual workplace is the closed building (or the closed floor of it)."""
-    people = get_user_model().objects.filter(is_active=True, workplace__building=closure.building)
-    if closure.floor is not None:
-        people = people.filter(workplace__floor=closure.floor)
-    return people.select_related("department", "workplace").order_by("full_name", "pk")
-
-
-def closure_days(closure: Closure) -> list[dt.date]:
-    cal = work_calendar(closure.start_date, closure.end_date)
-    return [
-        d
-        for d in rules.dates_between(closure.start_date, closure.end_date)
-        if cal.is_working_day(d)
-    ]
 
 
 @transaction.atomic
