@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from .models import ApiToken, Department, User
+from .models import ApiToken, Department, User, Workplace
 
 
 def approver_chain(user: User) -> list[User]:
@@ -62,3 +62,8 @@ def api_tokens_of(user: User) -> list[ApiToken]:
 def departments_headed_by(user: User) -> list[Department]:
     """The units the person heads (a team lead's team, a director's bureau)."""
     return list(Department.objects.filter(head=user))
+
+
+def building_names() -> list[str]:
+    """The buildings people work in, by name: what a building closure can close."""
+    return sorted(set(Workplace.objects.values_list("building", flat=True)))

@@ -9,7 +9,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Workplace
+from accounts import selectors as account_selectors
 from smartcenters import selectors as center_selectors
 
 from . import rules
@@ -182,7 +182,7 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        buildings = sorted(set(Workplace.objects.values_list("building", flat=True)))
+        buildings = account_selectors.building_names()
         self.fields["building"].widget = forms.Select(choices=[(b, b) for b in buildings])
 
     def clean(self):
