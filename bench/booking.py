@@ -43,14 +43,14 @@ def prepare_database(people: int) -> list[str]:
     from accounts import services
     from accounts.models import ApiToken, User
     from smartcenters import demo
-    from smartcenters.models import Booking, BookingRules, WaitlistEntry
+    from smartcenters.models import BOOKING_RULES_PK, Booking, BookingRules, WaitlistEntry
 
     call_command("migrate", verbosity=0)
     demo.seed()
     WaitlistEntry.objects.all().delete()
     Booking.objects.all().delete()
     BookingRules.objects.update_or_create(
-        pk=1,
+        pk=BOOKING_RULES_PK,
         defaults={
             "days_ahead": 14,
             "max_active_bookings": 5,
@@ -118,17 +118,23 @@ def double_bookings() -> tuple[int, int]:
     """Pairs of active bookings that overlap on one seat, and on one person (must both be 0)."""
     from django.db import connection
 
-    sql = """
-        SELECT count(*) FROM smartcenters_booking a JOIN smartcenters_booking b
-          ON a.id < b.id AND a.{col} = b.{col} AND a.halfdays && b.halfdays
-         WHERE a.status IN ('held', 'confirmed', 'checked_in')
-           AND b.status IN ('held', 'confirmed', 'checked_in')
-    """
+    from smartcenters.models import Booking
+
+    def column(name: str) -> str:
+        return Booking._meta.get_field(name).column
+
+    table, halfdays, status = Booking._meta.db_table, column("halfdays"), column("status")
+    pairs = []
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(col="seat_id"))
-        seats = cursor.fetchone()[0]
-        cursor.execute(sql.format(col="user_id"))
-        people = cursor.fetchone()[0]
+        for holder in (column("seat"), column("user")):
+            cursor.execute(
+                f"""SELECT count(*) FROM {table} a JOIN {table} b
+                      ON a.id < b.id AND a.{holder} = b.{holder} AND a.{halfdays} && b.{halfdays}
+                   WHERE a.{status} = ANY(%(active)s) AND b.{status} = ANY(%(active)s)""",
+                {"active": list(Booking.ACTIVE_STATUSES)},
+            )
+            pairs.append(cursor.fetchone()[0])
+    seats, people = pairs
     return seats, people
 
 

@@ -92,13 +92,9 @@ def register_office_holidays(model) -> None:
     _office_holidays = model
 
 
-def office_holiday_sql() -> str:
-    """SQL for the office holiday's name on the day %(date)s, or NULL: for statements on the
-    booking hot path that answer everything in one round trip."""
-    if _office_holidays is None:
-        return "NULL"
-    table = _office_holidays._meta.db_table
-    return f"(SELECT h.name FROM {table} h WHERE h.date = %(date)s)"  # noqa: S608
+def office_holidays_model():
+    """The registered model of the office holidays, or None while no app has registered one."""
+    return _office_holidays
 
 
 def work_calendar(start: dt.date | None = None, end: dt.date | None = None) -> WorkCalendar:

@@ -92,6 +92,8 @@ class CheckInRequestSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(serializers.Serializer):
+    """The body of a 409, as the shared handler answers a booking conflict (config/errors.py)."""
+
     detail = serializers.CharField()
     code = serializers.ChoiceField(choices=["seat_taken", "person_already_booked", "state"])
     nearest_free_seat = SeatRefSerializer(allow_null=True)
@@ -124,24 +126,6 @@ class AvailabilitySerializer(serializers.Serializer):
 
 class DateQuerySerializer(serializers.Serializer):
     date = serializers.DateField()
-
-
-def _conflict(exc: services.BookingError) -> Response:
-    body = {"detail": exc.message, "nearest_free_seat": None}
-    if isinstance(exc, services.SeatTaken):
-        body["code"] = "seat_taken"
-        if exc.nearest_free_seat is not None:
-            body["nearest_free_seat"] = SeatRefSerializer(exc.nearest_free_seat).data
-    elif isinstance(exc, services.PersonAlreadyBooked):
-        body["code"] = "person_already_booked"
-        body["booking"] = exc.booking.pk if exc.booking is not None else None
-    else:
-        body["code"] = "state"
-    return Response(body, status=status.HTTP_409_CONFLICT)
-
-
-def _rule_error(exc: services.BookingRuleError) -> Response:
-    return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class CenterList(generics.ListAPIView):
@@ -214,14 +198,9 @@ class BookingListCreate(generics.ListAPIView):
         incoming = BookingRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            booking = services.book_seat(
-                user=request.user, seat=Seat(pk=data["seat"]), date=data["date"], slot=data["slot"]
-            )
-        except (services.SeatTaken, services.PersonAlreadyBooked) as exc:
-            return _conflict(exc)
-        except services.BookingRuleError as exc:
-            return _rule_error(exc)
+        booking = services.book_seat(
+            user=request.user, seat=Seat(pk=data["seat"]), date=data["date"], slot=data["slot"]
+        )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
@@ -238,12 +217,7 @@ class BookingDetail(APIView):
     )
     def delete(self, request, pk: int):
         booking = get_object_or_404(Booking, pk=pk)
-        try:
-            services.cancel_booking(booking=booking, actor=request.user)
-        except services.BookingRuleError as exc:
-            return _rule_error(exc)
-        except services.BookingStateError as exc:
-            return _conflict(exc)
+        services.cancel_booking(booking=booking, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -266,16 +240,9 @@ class BookingCheckIn(APIView):
         incoming = CheckInRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         booking = get_object_or_404(Booking.objects.select_related("seat__center"), pk=pk)
-        try:
-            booking = services.check_in(
-                booking=booking, actor=request.user, token=incoming.validated_data["token"]
-            )
-        except services.WrongSeatCode as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-        except services.BookingRuleError as exc:
-            return _rule_error(exc)
-        except services.BookingStateError as exc:
-            return _conflict(exc)
+        booking = services.check_in(
+            booking=booking, actor=request.user, token=incoming.validated_data["token"]
+        )
         return Response(BookingSerializer(booking).data)
 
 

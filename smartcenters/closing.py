@@ -10,11 +10,12 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
+from core import clock
 from core.workdays import work_calendar
 
 from . import selectors
@@ -51,7 +52,7 @@ def cancel_bookings_on_closed_days(
     Call it in the transaction that closes the days, after the closure is written, so the
     offer already leaves the closed center out.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     calendar = work_calendar(starts_on, ends_on)
     cancelled = 0
     with transaction.atomic():

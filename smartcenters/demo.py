@@ -3,10 +3,10 @@
 import random
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from accounts.models import User
+from core import clock
 from core.workdays import public_holiday_name
 
 from . import rules
@@ -109,14 +109,15 @@ def _seed_bookings(centers: list[Center]) -> int:
     if Booking.objects.exists():
         return 0
     people = list(
-        User.objects.filter(username__startswith="staff")
+        get_user_model()
+        .objects.filter(username__startswith="staff")
         .exclude(username="staff001")
         .order_by("username")
     )
     if not people:
         return 0
     randomiser = random.Random(6)
-    today = rules.local_today(timezone.now())
+    today = clock.today()
     seats_by_center = {c.pk: list(c.seats.filter(is_active=True)) for c in centers}
     bookings = []
     for offset in range(-30, 6):

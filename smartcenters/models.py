@@ -7,9 +7,13 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import IntegerRangeField, RangeOperators
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+
+# The booking rules are one row, always this one.
+BOOKING_RULES_PK = 1
 
 
 def new_checkin_token() -> str:
@@ -121,7 +125,7 @@ class Seat(models.Model):
 
 
 class BookingRules(models.Model):
-    """The booking rules admins may change; exactly one row (pk 1)."""
+    """The booking rules admins may change; exactly one row (`BOOKING_RULES_PK`)."""
 
     days_ahead = models.PositiveSmallIntegerField(
         _("days ahead bookings open"), default=rules.DEFAULT_DAYS_AHEAD
@@ -142,19 +146,21 @@ class BookingRules(models.Model):
         verbose_name = _("booking rules")
         verbose_name_plural = _("booking rules")
         constraints = [
-            models.CheckConstraint(condition=models.Q(pk=1), name="bookingrules_single_row")
+            models.CheckConstraint(
+                condition=models.Q(pk=BOOKING_RULES_PK), name="bookingrules_single_row"
+            )
         ]
 
     def __str__(self) -> str:
         return str(_("Booking rules"))
 
     def save(self, *args, **kwargs):
-        self.pk = 1
+        self.pk = BOOKING_RULES_PK
         super().save(*args, **kwargs)
 
     @classmethod
     def load(cls) -> "BookingRules":
-        return cls.objects.get_or_create(pk=1)[0]
+        return cls.objects.get_or_create(pk=BOOKING_RULES_PK)[0]
 
 
 class Slot(models.TextChoices):
@@ -269,6 +275,15 @@ class Booking(models.Model):
         """The slot with the center's times, e.g. "Morning 10:00–13:00"."""
         starts, ends = self.seat.center.hours.slot_times(self.slot)
         return f"{SLOT_NAMES[self.slot]} {starts:%H:%M}–{ends:%H:%M}"
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The seat, the day and the slot with its times, as sentences about a booking say them."""
+        return {
+            "seat": str(self.seat),
+            "day": date_format(self.date, "SHORT_DATE_FORMAT"),
+            "slot": self.times_label,
+        }
 
 
 class WaitlistEntry(models.Model):

@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from core import clock
 from core.workdays import work_calendar
 
-from . import rules
-from .models import Booking, BookingRules, Center, CenterClosure, Seat, WaitlistEntry
+from . import rules, sql
+from .models import Booking, Center, CenterClosure, Seat, WaitlistEntry
 from .rules import distance_km  # noqa: F401  (worktime places people by the same distance)
 
 # A booking's statuses and origins as other apps name them (they never reach into our models).
@@ -156,8 +156,9 @@ def availability(
     return result
 
 
-def walk_in_slots(seat: Seat, now: datetime) -> list[tuple[str, str]]:
+def walk_in_slots(seat: Seat, *, now: datetime | None = None) -> list[tuple[str, str]]:
     """(slot, label) pairs the person at this seat may book and check into right now."""
+    now = now or clock.now()
     day = rules.local_today(now)
     if not (seat.is_active and is_center_open(seat.center, day)):
         return []
@@ -178,52 +179,6 @@ def centers_near(*, latitude: float, longitude: float) -> list[tuple[Center, flo
     return sorted(found, key=lambda pair: pair[1])
 
 
-def _columns(model, alias: str) -> tuple[list[str], str]:
-    """The model's field names (for Model.from_db) and its columns in the same order, for SQL."""
-    fields = model._meta.concrete_fields
-    return [f.attname for f in fields], ", ".join(f'{alias}."{f.column}"' for f in fields)
-
-
-SEAT_FIELDS, SEAT_COLUMNS = _columns(Seat, "s")
-CENTER_FIELDS, CENTER_COLUMNS = _columns(Center, "c")
-RULES_FIELDS, RULES_COLUMNS = _columns(BookingRules, "r")
-# SQL conditions on the booking hot path (booking, and the offer of the nearest free seat),
-# written by hand because the ORM's compiling of them cost more than PostgreSQL's work. Only
-# table and column names are interpolated; values are the parameters %(date)s, %(slots)s
-# (the overlapping slots) and %(active)s (the active statuses).
-SEAT_HELD_SQL = f"""EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.seat_id = s.id
-    AND b.date = %(date)s AND b.slot = ANY(%(slots)s) AND b.status = ANY(%(active)s))"""  # noqa: S608
-CENTER_CLOSED_SQL = f"""EXISTS (SELECT 1 FROM {CenterClosure._meta.db_table} k
-    WHERE k.center_id = c.id AND k.starts_on <= %(date)s AND k.ends_on >= %(date)s)"""  # noqa: S608
-CENTER_CLOSURE_REASON_SQL = f"""(SELECT k.reason FROM {CenterClosure._meta.db_table} k
-    WHERE k.center_id = c.id AND k.starts_on <= %(date)s AND k.ends_on >= %(date)s
-    ORDER BY k.starts_on LIMIT 1)"""  # noqa: S608
-SEATS_WITH_CENTERS_SQL = (
-    f"{Seat._meta.db_table} s JOIN {Center._meta.db_table} c ON c.id = s.center_id"
-)
-FREE_SEATS_SQL = f"""
-    SELECT {SEAT_COLUMNS}, {CENTER_COLUMNS} FROM {SEATS_WITH_CENTERS_SQL}
-     WHERE s.is_active AND c.is_active AND NOT {SEAT_HELD_SQL} AND NOT {CENTER_CLOSED_SQL}
-"""  # noqa: S608
-
-
-def overlap_params(day: date, slot: str) -> dict:
-    return {
-        "date": day,
-        "slots": list(rules.overlapping_slots(slot)),
-        "active": list(Booking.ACTIVE_STATUSES),
-    }
-
-
-def seat_from_row(values) -> Seat:
-    """A seat with its center from an iterator over SEAT_COLUMNS then CENTER_COLUMNS."""
-    seat = Seat.from_db(connection.alias, SEAT_FIELDS, [next(values) for _ in SEAT_FIELDS])
-    seat.center = Center.from_db(
-        connection.alias, CENTER_FIELDS, [next(values) for _ in CENTER_FIELDS]
-    )
-    return seat
-
-
 def nearest_free_seat(
     *, seat: Seat, date: date, slot: str, exclude_seat_ids: tuple[int, ...] = ()
 ) -> Seat | None:
@@ -236,15 +191,15 @@ def nearest_free_seat(
     """
     excluded = {seat.pk, *exclude_seat_ids}
     with connection.cursor() as cursor:
-        cursor.execute(FREE_SEATS_SQL, overlap_params(date, slot))
+        cursor.execute(sql.FREE_SEATS_SQL, sql.overlap_params(date, slot))
         rows = cursor.fetchall()
     here = seat.center
-    seat_count = len(SEAT_FIELDS)
+    seat_count = len(sql.SEAT_FIELDS)
     pk_at, label_at, x_at, y_at, center_at = (
-        SEAT_FIELDS.index(name) for name in ("id", "label", "x", "y", "center_id")
+        sql.SEAT_FIELDS.index(name) for name in ("id", "label", "x", "y", "center_id")
     )
     lat_at, lon_at, weekends_at = (
-        seat_count + CENTER_FIELDS.index(name)
+        seat_count + sql.CENTER_FIELDS.index(name)
         for name in ("latitude", "longitude", "opens_on_weekends")
     )
     best, best_key = None, None
@@ -261,14 +216,14 @@ def nearest_free_seat(
             key = (1.0 + km, 0.0, row[label_at])
         if best_key is None or key < best_key:
             best, best_key = row, key
-    return seat_from_row(iter(best)) if best is not None else None
+    return sql.seat_from_row(iter(best)) if best is not None else None
 
 
-def bookings_of(user, *, upcoming_only: bool = False, now: datetime | None = None) -> QuerySet:
+def bookings_of(user, *, upcoming_only: bool = False, today: date | None = None) -> QuerySet:
     """A person's bookings, newest day first; `upcoming_only` keeps active ones from today on."""
     qs = Booking.objects.filter(user=user).select_related("seat__center")
     if upcoming_only:
-        today = rules.local_today(now or timezone.now())
+        today = today or clock.today()
         qs = qs.filter(date__gte=today, status__in=Booking.ACTIVE_STATUSES).order_by("date", "slot")
     else:
         qs = qs.order_by("-date", "slot")
@@ -289,15 +244,17 @@ def active_booking_of(user, day: date, slot: str) -> Booking | None:
     )
 
 
-def waitlist_of(user, *, now: datetime | None = None) -> QuerySet[WaitlistEntry]:
-    today = rules.local_today(now or timezone.now())
+def waitlist_of(user, *, today: date | None = None) -> QuerySet[WaitlistEntry]:
+    """The places the person still waits in, from today on."""
+    today = today or clock.today()
     return WaitlistEntry.objects.filter(
         user=user, date__gte=today, fulfilled_booking__isnull=True
     ).select_related("center")
 
 
-def booking_to_check_in(*, user, seat: Seat, now: datetime) -> Booking | None:
+def booking_to_check_in(*, user, seat: Seat, now: datetime | None = None) -> Booking | None:
     """The person's booking at this seat today that the QR code should check in now."""
+    now = now or clock.now()
     today = rules.local_today(now)
     candidates = list(
         Booking.objects.filter(
@@ -397,7 +354,7 @@ def no_show_rate(start: date, end: date) -> tuple[int, int, float]:
     """(no-shows, bookings that were due to be used, rate) over days in [start, end]."""
     qs = Booking.objects.filter(date__gte=start, date__lte=end)
     no_shows = qs.filter(is_no_show=True).count()
-    used = qs.filter(status__in=("checked_in", "completed")).count()
+    used = qs.filter(status__in=(BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)).count()
     due = no_shows + used
     return no_shows, due, (no_shows / due if due else 0.0)
 

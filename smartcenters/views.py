@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_admin, is_manager
+from core import clock
 
 from . import charts, rules, selectors, services
 from .forms import DayAndSlotForm, PeriodForm
@@ -22,7 +22,7 @@ from .models import SLOT_NAMES, Booking, Center, Seat, Slot, WaitlistEntry
 
 
 def _day_and_slot(request) -> tuple[DayAndSlotForm, date, str]:
-    default_day = rules.default_booking_day(timezone.now())
+    default_day = rules.default_booking_day(clock.now())
     form = DayAndSlotForm(request.GET or request.POST or None, initial_day=default_day)
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["date"], form.cleaned_data["slot"]
@@ -101,6 +101,8 @@ def book_seat(request, seat_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose a day and a slot."))
         return redirect(_seat_map_url(seat.center, day, slot))
+    # Other refusals go back to the page the person came from, with their sentence
+    # (config.errors.DomainErrorMiddleware).
     try:
         booking = services.book_seat(user=request.user, seat=seat, date=day, slot=slot)
     except services.SeatTaken as exc:
@@ -111,42 +113,27 @@ def book_seat(request, seat_id: int):
     except services.PersonAlreadyBooked as exc:
         messages.warning(request, exc.message)
         return redirect("smartcenters:mine")
-    except services.BookingRuleError as exc:
-        messages.error(request, exc.message)
-        return redirect(_seat_map_url(seat.center, day, slot))
     if booking.status == Booking.Status.HELD:
         messages.success(request, _held_message(booking))
     else:
-        messages.success(
-            request, _("Booked: seat %(seat)s on %(day)s (%(slot)s).") % _words(booking)
-        )
+        messages.success(request, _("Booked: seat %(seat)s on %(day)s (%(slot)s).") % booking.words)
     return redirect("smartcenters:mine")
 
 
 def _held_message(booking: Booking) -> str:
-    return _(
-        "Seat %(seat)s is held for you on %(day)s (%(slot)s) until an administrator confirms it."
-    ) % _words(booking)
-
-
-def _words(booking: Booking) -> dict:
-    return {
-        "seat": str(booking.seat),
-        "day": formats.date_format(booking.date, "SHORT_DATE_FORMAT"),
-        "slot": booking.times_label,
-    }
+    return (
+        _("Seat %(seat)s is held for you on %(day)s (%(slot)s) until an administrator confirms it.")
+        % booking.words
+    )
 
 
 @login_required
 @require_POST
 def join_waitlist(request, center_id: int):
     center = get_object_or_404(Center, pk=center_id, is_active=True)
-    form, day, slot = _day_and_slot(request)
-    try:
-        services.join_waitlist(user=request.user, center=center, date=day, slot=slot)
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-        return redirect(_seat_map_url(center, day, slot))
+    _form, day, slot = _day_and_slot(request)
+    # A refusal goes back to the seat map with its sentence (config.errors.DomainErrorMiddleware).
+    services.join_waitlist(user=request.user, center=center, date=day, slot=slot)
     messages.success(
         request,
         _("You are on the waitlist. When a seat frees up, it is booked for you and you are told."),
@@ -165,12 +152,12 @@ def leave_waitlist(request, entry_id: int):
 
 @login_required
 def mine(request):
-    now = timezone.now()
-    upcoming = list(selectors.bookings_of(request.user, upcoming_only=True, now=now))
+    today = clock.today()
+    upcoming = list(selectors.bookings_of(request.user, upcoming_only=True, today=today))
     history = list(
         selectors.bookings_of(request.user)
         .exclude(pk__in=[b.pk for b in upcoming])
-        .filter(date__gte=rules.local_today(now) - timedelta(days=60))[:30]
+        .filter(date__gte=today - timedelta(days=60))[:30]
     )
     return render(
         request,
@@ -178,7 +165,7 @@ def mine(request):
         {
             "upcoming": upcoming,
             "history": history,
-            "waitlist": selectors.waitlist_of(request.user, now=now),
+            "waitlist": selectors.waitlist_of(request.user, today=today),
         },
     )
 
@@ -187,14 +174,9 @@ def mine(request):
 @require_POST
 def cancel(request, booking_id: int):
     booking = get_object_or_404(Booking, pk=booking_id, user=request.user)
-    try:
-        services.cancel_booking(booking=booking, actor=request.user)
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Cancelled: seat %(seat)s on %(day)s (%(slot)s).") % _words(booking)
-        )
+    # A refusal goes back to my bookings with its sentence (config.errors.DomainErrorMiddleware).
+    services.cancel_booking(booking=booking, actor=request.user)
+    messages.success(request, _("Cancelled: seat %(seat)s on %(day)s (%(slot)s).") % booking.words)
     return redirect("smartcenters:mine")
 
 
@@ -205,7 +187,7 @@ def check_in(request, token: str):
     Without a booking here, a free seat can be booked and checked into at once (a walk-in).
     """
     seat = get_object_or_404(Seat.objects.select_related("center"), checkin_token=token)
-    now = timezone.now()
+    now = clock.now()
     booking = selectors.booking_to_check_in(user=request.user, seat=seat, now=now)
     error = offer = None
     status = 200
@@ -247,7 +229,7 @@ def check_in(request, token: str):
             "booking": booking,
             "error": error,
             "offer": offer,
-            "walk_in_slots": [] if booking else selectors.walk_in_slots(seat, now),
+            "walk_in_slots": [] if booking else selectors.walk_in_slots(seat, now=now),
         },
         status=status,
     )
@@ -262,7 +244,7 @@ def stats(request):
     if not _can_see_stats(request.user):
         raise PermissionDenied
     form = PeriodForm(request.GET or None)
-    start, end = form.period(rules.local_today(timezone.now()))
+    start, end = form.period(clock.today())
     if not form.is_bound:
         form = PeriodForm(initial={"start": start, "end": end})
     rows = selectors.occupancy_by_center_and_day(start, end)
@@ -291,7 +273,7 @@ def stats_csv(request):
     if not _can_see_stats(request.user):
         raise PermissionDenied
     form = PeriodForm(request.GET or None)
-    start, end = form.period(rules.local_today(timezone.now()))
+    start, end = form.period(clock.today())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="center-occupancy-{start.isoformat()}-{end.isoformat()}.csv"'

@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 
 import factory
 
+from core import clock
+from core.workdays import public_holiday_name
 from smartcenters import rules
 from smartcenters.models import Booking, Center, CenterClosure, Seat
 from tests.factories import UserFactory
@@ -49,9 +51,10 @@ class BookingFactory(factory.django.DjangoModelFactory):
 
 
 def next_weekday(after: date | None = None, days: int = 1) -> date:
-    """A weekday at least `days` after `after` (default today, Seoul)."""
-    day = (after or rules.local_today(datetime.now(rules.SEOUL))) + timedelta(days=days)
-    while day.weekday() >= 5:
+    """A weekday that is no public holiday, at least `days` after `after` (default today):
+    every center is open on it."""
+    day = (after or clock.today()) + timedelta(days=days)
+    while day.weekday() >= 5 or public_holiday_name(day):
         day += timedelta(days=1)
     return day
 

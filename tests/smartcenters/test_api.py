@@ -1,22 +1,34 @@
-"""The API: centers, availability, booking (201/409/400), cancelling (204/403/404), check-in."""
+"""The API: centers, availability, booking (201/409/400), cancelling (204/403/404), check-in.
 
-from datetime import timedelta
+The portal's clock reads 08:00 on a Monday in a fixed future (`NOW`), so no answer depends on
+the day the tests run.
+"""
+
+from datetime import date, timedelta
 
 import pytest
 from rest_framework.test import APIClient
 
-from smartcenters import rules
+from core import clock
 from smartcenters.models import Booking, BookingRules
-from tests.factories import UserFactory, api_token_key
+from tests.factories import UserFactory
 
-from .factories import CenterFactory, ClosureFactory, SeatFactory, next_weekday
+from .factories import CenterFactory, ClosureFactory, SeatFactory, at
 
 pytestmark = pytest.mark.django_db
+MONDAY = date(2030, 3, 4)
+NOW = at(MONDAY, 8)
+
+
+@pytest.fixture(autouse=True)
+def _monday_morning(set_clock):
+    set_clock(NOW)
 
 
 def api_for(user) -> APIClient:
+    """A client signed in as `user` (the token's own checks are the accounts tests')."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
+    client.force_authenticate(user)
     return client
 
 
@@ -29,7 +41,7 @@ def center():
 
 
 def post_booking(client, seat, day=None, slot="full"):
-    day = day or next_weekday()
+    day = day or MONDAY
     return client.post(
         "/api/v1/bookings/", {"seat": seat.pk, "date": day.isoformat(), "slot": slot}, format="json"
     )
@@ -45,7 +57,7 @@ def test_centers_list_their_seats_with_attributes(center):
 
 
 def test_availability_shows_free_and_taken_seats_per_slot(center):
-    day = next_weekday()
+    day = MONDAY
     a1 = center.seats.get(label="A1")
     Booking.objects.create(user=UserFactory(), seat=a1, date=day, slot="am")
     response = api_for(UserFactory()).get(f"/api/v1/centers/{center.pk}/availability/?date={day}")
@@ -106,14 +118,14 @@ def test_a_person_already_seated_at_that_time_gets_409(center):
 
 
 def test_a_rule_violation_answers_400_with_the_field(center):
-    too_far = rules.local_today(rules.datetime.now(rules.SEOUL)) + timedelta(days=60)
+    too_far = clock.today() + timedelta(days=60)
     response = post_booking(api_for(UserFactory()), center.seats.get(label="A1"), day=too_far)
     assert response.status_code == 400
     assert "date" in response.json()
 
 
 def test_a_closed_day_answers_400(center):
-    day = next_weekday()
+    day = MONDAY
     ClosureFactory(center=center, starts_on=day, ends_on=day)
     response = post_booking(api_for(UserFactory()), center.seats.get(label="A1"), day=day)
     assert response.status_code == 400 and "date" in response.json()
@@ -132,10 +144,12 @@ def test_too_many_bookings_answers_400(center):
     BookingRules.objects.update_or_create(pk=1, defaults={"max_active_bookings": 1})
     client = api_for(UserFactory())
     assert (
-        post_booking(client, center.seats.get(label="A1"), day=next_weekday(days=1)).status_code
+        post_booking(
+            client, center.seats.get(label="A1"), day=MONDAY + timedelta(days=1)
+        ).status_code
         == 201
     )
-    response = post_booking(client, center.seats.get(label="A1"), day=next_weekday(days=2))
+    response = post_booking(client, center.seats.get(label="A1"), day=MONDAY + timedelta(days=2))
     assert response.status_code == 400 and "non_field_errors" in response.json()
 
 
@@ -176,7 +190,7 @@ def test_cancelling_twice_is_harmless(center):
 def _booking_due_now(person, seat):
     """A booking whose check-in window surely contains the present moment."""
     BookingRules.objects.update_or_create(pk=1, defaults={"checkin_deadline_minutes": 3000})
-    yesterday = rules.local_today(rules.datetime.now(rules.SEOUL)) - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     return Booking.objects.create(user=person, seat=seat, date=yesterday, slot="full")
 
 
@@ -206,7 +220,7 @@ def test_checking_in_someone_elses_booking_answers_403(center):
 def test_checking_in_days_early_answers_400(center):
     person = UserFactory()
     seat = center.seats.get(label="A1")
-    booking_id = post_booking(api_for(person), seat, day=next_weekday(days=3)).json()["id"]
+    booking_id = post_booking(api_for(person), seat, day=MONDAY + timedelta(days=3)).json()["id"]
     response = api_for(person).post(
         f"/api/v1/bookings/{booking_id}/check-in/",
         {"token": seat.checkin_token},

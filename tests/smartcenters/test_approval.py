@@ -1,5 +1,7 @@
 """Bookings at a center that needs approval go to the holder's team lead and follow the outcome."""
 
+from datetime import date
+
 import pytest
 
 from approvals import services as approvals
@@ -7,9 +9,11 @@ from approvals.models import Document
 from smartcenters import services
 from smartcenters.models import Booking
 from tests.factories import UserFactory, org_tree
-from tests.smartcenters.factories import CenterFactory, SeatFactory, next_weekday
+from tests.smartcenters.factories import CenterFactory, SeatFactory, at
 
 pytestmark = pytest.mark.django_db
+MONDAY = date(2030, 3, 4)
+NOW = at(MONDAY, 8)
 
 
 @pytest.fixture
@@ -19,7 +23,7 @@ def approval_center():
 
 def book(user, center):
     return services.book_seat(
-        user=user, seat=SeatFactory(center=center), date=next_weekday(), slot="full"
+        user=user, seat=SeatFactory(center=center), date=MONDAY, slot="full", now=NOW
     )
 
 
@@ -56,7 +60,7 @@ def test_cancelling_a_waiting_booking_withdraws_its_document(approval_center):
     team, _lead, _chief, _director = org_tree()
     holder = UserFactory(department=team)
     booking = book(holder, approval_center)
-    services.cancel_booking(booking=booking, actor=holder)
+    services.cancel_booking(booking=booking, actor=holder, now=NOW)
     assert Document.objects.get(subject_id=booking.pk).status == Document.Status.WITHDRAWN
 
 

@@ -97,19 +97,17 @@ def test_a_manager_sees_occupancy_charts(desktop_page, live_server, manager_user
 
 
 def test_a_walk_in_books_a_free_seat_from_its_qr_code_on_a_phone(
-    phone_page, live_server, staff_user, monkeypatch
+    phone_page, live_server, staff_user, set_clock
 ):
-    from types import SimpleNamespace
+    from datetime import date
 
-    from smartcenters import views
-
-    from .factories import at, next_weekday
+    from .factories import at
 
     _centers()
     seat = Seat.objects.get(center__short_name="노은", label="A2")
-    day = next_weekday()
+    day = date(2030, 3, 4)
     # The server's clock reads 10:20 on a working day (the live server runs in this process).
-    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 10, 20)))
+    set_clock(at(day, 10, 20))
     page = phone_page
     page.goto(f"{live_server.url}/centers/check-in/{seat.checkin_token}/")
     page.get_by_label("아이디").fill(staff_user.username)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Notification
+from core import clock
+from core.workdays import work_calendar
 from smartcenters import rules, services
 from smartcenters.models import Booking
 from tests.factories import UserFactory
@@ -215,16 +217,25 @@ def test_a_new_office_holiday_cancels_the_bookings_at_every_center_without_an_of
 
 def test_a_smart_work_request_over_a_centers_closed_day_is_refused_naming_the_day(client_for):
     from tests.worktime.factories import team_member
-    from worktime import services as worktime
 
     person, _lead, _chief = team_member()
     seat = SeatFactory()
-    today = worktime.local_today()
+    # The request goes through worktime's own reading of today, so its week is the next one
+    # whose Monday is worked (a smart-work request reaches 14 days ahead at most), and the
+    # center closes a working day after that Monday, whatever the calendar holds.
+    calendar = work_calendar()
+    today = clock.today()
     monday = today + timedelta(days=7 - today.weekday())
-    wednesday = monday + timedelta(days=2)
-    if not worktime.work_calendar().is_working_day(wednesday):
-        wednesday += timedelta(days=1)  # a public holiday: Thursday is closed instead
-    ClosureFactory(center=seat.center, starts_on=wednesday, ends_on=wednesday, reason="장서 점검일")
+    if not calendar.is_working_day(monday):
+        monday += timedelta(days=7)
+    closed_day = next(
+        day
+        for day in (monday + timedelta(days=n) for n in (2, 3, 4, 1))  # Wednesday, if worked
+        if calendar.is_working_day(day)
+    )
+    ClosureFactory(
+        center=seat.center, starts_on=closed_day, ends_on=closed_day, reason="장서 점검일"
+    )
     response = client_for(person).post(
         "/api/v1/worktime/requests/",
         {

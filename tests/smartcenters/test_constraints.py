@@ -2,6 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -10,9 +11,10 @@ from smartcenters import rules, services
 from smartcenters.models import Booking
 from tests.factories import UserFactory
 
-from .factories import CenterFactory, SeatFactory, at, next_weekday
+from .factories import CenterFactory, SeatFactory, at
 
 THREADS = 40
+MONDAY = date(2030, 3, 4)
 
 
 def _race(calls):
@@ -39,7 +41,7 @@ def test_forty_people_booking_one_seat_at_once_exactly_one_wins():
     neighbour = SeatFactory(center=center, x=12, y=10)
     SeatFactory(center=center, x=90, y=50)
     people = [UserFactory() for _ in range(THREADS)]
-    day = next_weekday()
+    day = MONDAY
     now = at(day, 8)
 
     outcomes = _race(
@@ -64,7 +66,7 @@ def test_forty_people_booking_one_seat_at_once_exactly_one_wins():
 @pytest.mark.django_db(transaction=True)
 def test_overlapping_half_days_race_morning_against_whole_day():
     seat = SeatFactory()
-    day = next_weekday()
+    day = MONDAY
     now = at(day, 8)
     people = [UserFactory() for _ in range(THREADS)]
     slots = [rules.AM, rules.PM, rules.FULL, rules.FULL] * (THREADS // 4)
@@ -92,7 +94,7 @@ def test_one_person_booking_many_seats_at_once_gets_one():
     center = CenterFactory()
     seats = [SeatFactory(center=center) for _ in range(10)]
     person = UserFactory()
-    day = next_weekday()
+    day = MONDAY
     now = at(day, 8)
 
     outcomes = _race(
@@ -114,7 +116,7 @@ def test_one_person_booking_many_seats_at_once_gets_one():
 @pytest.mark.django_db
 def test_database_refuses_a_double_booking_that_skips_the_service():
     seat = SeatFactory()
-    day = next_weekday()
+    day = MONDAY
     Booking.objects.create(user=UserFactory(), seat=seat, date=day, slot=rules.FULL)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(user=UserFactory(), seat=seat, date=day, slot=rules.PM)
@@ -123,7 +125,7 @@ def test_database_refuses_a_double_booking_that_skips_the_service():
 @pytest.mark.django_db
 def test_database_refuses_one_person_on_two_seats_at_once():
     person = UserFactory()
-    day = next_weekday()
+    day = MONDAY
     Booking.objects.create(user=person, seat=SeatFactory(), date=day, slot=rules.AM)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(user=person, seat=SeatFactory(), date=day, slot=rules.FULL)
@@ -132,7 +134,7 @@ def test_database_refuses_one_person_on_two_seats_at_once():
 @pytest.mark.django_db
 def test_morning_and_afternoon_of_one_seat_are_two_bookings():
     seat = SeatFactory()
-    day = next_weekday()
+    day = MONDAY
     now = at(day, 8)
     services.book_seat(user=UserFactory(), seat=seat, date=day, slot=rules.AM, now=now)
     services.book_seat(user=UserFactory(), seat=seat, date=day, slot=rules.PM, now=now)
@@ -142,7 +144,7 @@ def test_morning_and_afternoon_of_one_seat_are_two_bookings():
 @pytest.mark.django_db
 def test_a_cancelled_booking_no_longer_holds_the_seat():
     seat = SeatFactory()
-    day = next_weekday()
+    day = MONDAY
     now = at(day, 8)
     first = services.book_seat(user=UserFactory(), seat=seat, date=day, slot=rules.FULL, now=now)
     services.cancel_booking(booking=first, actor=first.user, now=now)
@@ -152,7 +154,7 @@ def test_a_cancelled_booking_no_longer_holds_the_seat():
 
 @pytest.mark.django_db
 def test_database_computes_the_half_day_range():
-    day = next_weekday()
+    day = MONDAY
     booking = Booking.objects.create(
         user=UserFactory(), seat=SeatFactory(), date=day, slot=rules.PM
     )

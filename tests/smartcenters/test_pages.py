@@ -1,16 +1,24 @@
-"""The pages: centers with free seats, a seat map, booking, my bookings, check-in, figures, QR sheet."""
+"""The pages: centers with free seats, a seat map, booking, my bookings, check-in, figures, QR sheet.
 
-from types import SimpleNamespace
+The portal's clock reads 08:00 on a Monday in a fixed future unless a test sets it otherwise.
+"""
+
+from datetime import date
 
 import pytest
 
-from smartcenters import views
 from smartcenters.models import Booking, WaitlistEntry
 from tests.factories import UserFactory
 
-from .factories import CenterFactory, SeatFactory, at, next_weekday
+from .factories import CenterFactory, SeatFactory, at
 
 pytestmark = pytest.mark.django_db
+MONDAY = date(2030, 3, 4)
+
+
+@pytest.fixture(autouse=True)
+def _monday_morning(set_clock):
+    set_clock(at(MONDAY, 8))
 
 
 @pytest.fixture
@@ -26,7 +34,7 @@ def query(day, slot="full"):
 
 
 def test_book_page_lists_every_center_with_its_free_seats(client_for, staff_user, center):
-    day = next_weekday()
+    day = MONDAY
     Booking.objects.create(
         user=UserFactory(), seat=center.seats.get(label="A1"), date=day, slot="full"
     )
@@ -38,15 +46,13 @@ def test_book_page_lists_every_center_with_its_free_seats(client_for, staff_user
 
 
 def test_the_htmx_request_gets_only_the_centers(client_for, staff_user, center):
-    response = client_for(staff_user).get(
-        "/centers/", query(next_weekday()), HTTP_HX_REQUEST="true"
-    )
+    response = client_for(staff_user).get("/centers/", query(MONDAY), HTTP_HX_REQUEST="true")
     assert b"<html" not in response.content
     assert "노은" in response.content.decode()
 
 
 def test_seat_map_shows_free_and_taken_seats(client_for, staff_user, center):
-    day = next_weekday()
+    day = MONDAY
     Booking.objects.create(
         user=UserFactory(), seat=center.seats.get(label="A1"), date=day, slot="am"
     )
@@ -59,14 +65,14 @@ def test_seat_map_shows_free_and_taken_seats(client_for, staff_user, center):
 def test_booking_from_the_seat_map_lands_on_my_bookings(client_for, staff_user, center):
     seat = center.seats.get(label="A2")
     client = client_for(staff_user)
-    response = client.post(f"/centers/seats/{seat.pk}/book/", query(next_weekday()), follow=True)
+    response = client.post(f"/centers/seats/{seat.pk}/book/", query(MONDAY), follow=True)
     assert response.redirect_chain[-1][0] == "/centers/mine/"
     assert Booking.objects.get(user=staff_user).seat == seat
     assert "A2" in response.content.decode()
 
 
 def test_a_seat_just_taken_shows_the_nearest_free_one(client_for, staff_user, center):
-    day = next_weekday()
+    day = MONDAY
     a1 = center.seats.get(label="A1")
     Booking.objects.create(user=UserFactory(), seat=a1, date=day, slot="full")
     response = client_for(staff_user).post(f"/centers/seats/{a1.pk}/book/", query(day))
@@ -77,7 +83,7 @@ def test_a_seat_just_taken_shows_the_nearest_free_one(client_for, staff_user, ce
 
 def test_cancelling_from_my_bookings(client_for, staff_user, center):
     booking = Booking.objects.create(
-        user=staff_user, seat=center.seats.get(label="A1"), date=next_weekday(), slot="am"
+        user=staff_user, seat=center.seats.get(label="A1"), date=MONDAY, slot="am"
     )
     client = client_for(staff_user)
     assert "A1" in client.get("/centers/mine/").content.decode()
@@ -88,13 +94,13 @@ def test_cancelling_from_my_bookings(client_for, staff_user, center):
 
 def test_nobody_cancels_another_persons_booking_from_the_page(client_for, staff_user, center):
     booking = Booking.objects.create(
-        user=UserFactory(), seat=center.seats.get(label="A1"), date=next_weekday(), slot="am"
+        user=UserFactory(), seat=center.seats.get(label="A1"), date=MONDAY, slot="am"
     )
     assert client_for(staff_user).post(f"/centers/bookings/{booking.pk}/cancel/").status_code == 404
 
 
 def test_joining_the_waitlist_of_a_full_center(client_for, staff_user, center):
-    day = next_weekday()
+    day = MONDAY
     for seat in center.seats.all():
         Booking.objects.create(user=UserFactory(), seat=seat, date=day, slot="full")
     client = client_for(staff_user)
@@ -103,13 +109,13 @@ def test_joining_the_waitlist_of_a_full_center(client_for, staff_user, center):
     assert WaitlistEntry.objects.filter(user=staff_user, center=center, date=day).exists()
 
 
-def test_the_qr_code_page_checks_in_my_booking(client_for, staff_user, center, monkeypatch):
+def test_the_qr_code_page_checks_in_my_booking(client_for, staff_user, center, set_clock):
     seat = center.seats.get(label="A1")
-    day = next_weekday()
+    day = MONDAY
     booking = Booking.objects.create(user=staff_user, seat=seat, date=day, slot="am")
     client = client_for(staff_user)
     # The page's clock reads 09:10 on the booked day.
-    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 9, 10)))
+    set_clock(at(day, 9, 10))
     url = f"/centers/check-in/{seat.checkin_token}/"
     assert client.get(url).status_code == 200
     client.post(url)
@@ -124,11 +130,11 @@ def test_the_qr_code_page_without_a_booking_says_so(client_for, staff_user, cent
 
 
 def test_the_qr_code_of_a_free_seat_books_it_and_checks_in(
-    client_for, staff_user, center, monkeypatch
+    client_for, staff_user, center, set_clock
 ):
     seat = center.seats.get(label="A1")
-    day = next_weekday()
-    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 10, 5)))
+    day = MONDAY
+    set_clock(at(day, 10, 5))
     client = client_for(staff_user)
     url = f"/centers/check-in/{seat.checkin_token}/"
     page = client.get(url).content.decode()
@@ -141,12 +147,12 @@ def test_the_qr_code_of_a_free_seat_books_it_and_checks_in(
 
 
 def test_the_qr_code_of_a_taken_seat_offers_the_nearest_free_one(
-    client_for, staff_user, center, monkeypatch
+    client_for, staff_user, center, set_clock
 ):
     seat = center.seats.get(label="A1")
-    day = next_weekday()
+    day = MONDAY
     Booking.objects.create(user=UserFactory(), seat=seat, date=day, slot="full")
-    monkeypatch.setattr(views, "timezone", SimpleNamespace(now=lambda: at(day, 10, 5)))
+    set_clock(at(day, 10, 5))
     client = client_for(staff_user)
     url = f"/centers/check-in/{seat.checkin_token}/"
     assert 'name="walk_in"' not in client.get(url).content.decode()
@@ -169,7 +175,7 @@ def test_an_unknown_qr_token_is_404(client_for, staff_user):
 
 def test_managers_see_occupancy_charts(client_for, manager_user, center):
     Booking.objects.create(
-        user=UserFactory(), seat=center.seats.get(label="A1"), date=next_weekday(), slot="full"
+        user=UserFactory(), seat=center.seats.get(label="A1"), date=MONDAY, slot="full"
     )
     response = client_for(manager_user).get("/centers/stats/")
     assert response.status_code == 200
@@ -183,7 +189,7 @@ def test_staff_do_not_see_the_figures(client_for, staff_user):
 
 
 def test_occupancy_exports_as_csv(client_for, admin_user, center):
-    day = next_weekday()
+    day = MONDAY
     Booking.objects.create(
         user=UserFactory(), seat=center.seats.get(label="A1"), date=day, slot="am"
     )
@@ -209,3 +215,15 @@ def test_the_booking_rules_are_edited_on_one_page(client_for, admin_user):
     response = client.get("/admin/smartcenters/bookingrules/")
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_refused_request_goes_back_to_the_seat_map_with_its_reason(
+    client_for, staff_user, center
+):
+    seat_map = f"http://testserver/centers/{center.pk}/?date={MONDAY}&slot=full"
+    response = client_for(staff_user).post(
+        f"/centers/{center.pk}/waitlist/", query(MONDAY), HTTP_REFERER=seat_map, follow=True
+    )
+    assert response.redirect_chain == [(seat_map, 302)]
+    assert len(list(response.context["messages"])) == 1
+    assert not WaitlistEntry.objects.filter(user=staff_user).exists()
