@@ -1,7 +1,7 @@
 """API of the rpa app for the health team: sheets, sending, and the day's self-check answers."""
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -12,10 +12,11 @@ from rest_framework.response import Response
 
 from accounts.roles import is_health_team
 from accounts.selectors import mask_phone
+from core import clock
+from core.errors import Invalid
 
 from . import selectors, selfcheck_selectors, services
 from .forms import parse_day
-from .importer import SheetRefused
 from .models import AccessLog, MessageKind, OutboxMessage, Recipient, Upload
 from .upload_handlers import receives_case_sheets
 
@@ -47,7 +48,10 @@ class RpaErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=gettext_lazy("One sentence for the team."))
     code = serializers.CharField(
         required=False,
-        help_text=gettext_lazy("Why a sheet was refused, e.g. `empty`, `no_header`, `too_large`."),
+        help_text=gettext_lazy(
+            "Why it was refused: a sheet e.g. `empty`, `no_header`, `too_large`; sending e.g. "
+            "`already_confirmed`, `not_sending`, `nothing_uncertain`."
+        ),
     )
 
 
@@ -185,13 +189,13 @@ def upload_create(request):
     sheet = request.FILES.get("file")
     stopped = request.case_sheet_limit.refusal()
     if stopped is not None:
-        return Response({"detail": str(stopped), "code": stopped.code}, status=400)
+        raise stopped
     if sheet is None:
-        return Response({"detail": "Send the sheet as the multipart field `file`."}, status=400)
-    try:
-        upload = services.create_upload(user=request.user, filename=sheet.name, data=sheet)
-    except SheetRefused as refusal:
-        return Response({"detail": str(refusal), "code": refusal.code}, status=400)
+        raise Invalid(
+            _("Send the sheet as the multipart field `file`."), field="file", code="required"
+        )
+    # A refused sheet (SheetRefused) is answered by the API's error handler: 400, detail, code.
+    upload = services.create_upload(user=request.user, filename=sheet.name, data=sheet)
     services.record_access(
         user=request.user, action=AccessLog.Action.API, upload=upload, what="dry run"
     )
@@ -213,11 +217,9 @@ def upload_detail(request, pk: int):
 
 
 def _action(request, pk: int, service, ok_status: int):
+    """One of the team's actions; a refusal (SendRefused) is answered 409 by the error handler."""
     upload = get_object_or_404(Upload, pk=pk)
-    try:
-        count = service(upload=upload, user=request.user)
-    except services.SendRefused as refusal:
-        return Response({"detail": refusal.message}, status=409)
+    count = service(upload=upload, user=request.user)
     upload.refresh_from_db()
     return Response({**_upload_state(upload), "affected": count}, status=ok_status)
 
@@ -332,10 +334,7 @@ class SelfCheckSerializer(serializers.Serializer):
 @permission_classes(HEALTH)
 def selfchecks(request):
     """The day's self-check answers, flagged ones first (hottest first), then the rest."""
-    try:
-        day = parse_day(request.query_params.get("day"), default=timezone.localdate())
-    except ValueError as problem:
-        return Response({"detail": str(problem)}, status=400)
+    day = parse_day(request.query_params.get("day"), default=clock.today())
     answers = selfcheck_selectors.answers_of_day(day, with_charts=False)
     services.record_access(
         user=request.user, action=AccessLog.Action.API, what=f"self-checks {day}"

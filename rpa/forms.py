@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Invalid
+
 from .models import CallLog
 
 SYMPTOMS = [
@@ -63,10 +65,14 @@ class CallForm(forms.Form):
 
 
 def parse_day(value: str | None, *, default: datetime.date) -> datetime.date:
-    """`?day=YYYY-MM-DD`, the default when absent; ValueError with one sentence when unreadable."""
+    """`?day=YYYY-MM-DD`, the default when absent; Invalid with one sentence when unreadable."""
     if not value:
         return default
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(_("Give the day as YYYY-MM-DD, for example 2026-03-02.")) from None
+        raise Invalid(
+            _("Give the day as YYYY-MM-DD, for example 2026-03-02."),
+            field="day",
+            code="invalid_day",
+        ) from None

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+
+from core import clock
 
 from . import rules
 from .models import MessageTemplate, Recipient
@@ -13,7 +14,7 @@ SELFCHECK_SALT = "rpa.selfcheck"
 
 def selfcheck_token(recipient: Recipient) -> str:
     """A signed token naming the resident and the last day of their quarantine."""
-    end = recipient.quarantine_end or recipient.test_date or timezone.localdate()
+    end = recipient.quarantine_end or recipient.test_date or clock.today()
     return signing.Signer(salt=SELFCHECK_SALT).sign(f"{recipient.pk}.{end:%Y%m%d}")
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count
 from accounts.selectors import mask_phone
 
 from .messages import render_message
-from .models import MessageTemplate, OutboxMessage, Recipient, Upload
+from .models import MessageKind, MessageTemplate, OutboxMessage, Recipient, Upload
 from .selfcheck_selectors import quarantined_without_check
 
 COUNT_KEYS = ("queued", "sending", "uncertain", "sent", "delivered", "failed", "stopped")
@@ -20,21 +20,25 @@ def uploads_for_day(day: datetime.date) -> list[Upload]:
     )
 
 
+def _count_key(status: str) -> str:
+    # Being checked with the gateway is still sending, as the team sees it.
+    return "sending" if status == OutboxMessage.Status.UNKNOWN else status
+
+
 def message_counts(upload: Upload) -> dict[str, int]:
     """Messages by status; `sending` includes those being checked with the gateway."""
     counts = dict.fromkeys(COUNT_KEYS, 0)
     rows = (
         OutboxMessage.objects.filter(upload=upload)
-        .exclude(kind="reminder")
+        .exclude(kind=MessageKind.REMINDER)
         .values("status")
         .annotate(n=Count("id"))
     )
     for row in rows:
-        key = "sending" if row["status"] == "unknown" else row["status"]
-        counts[key] += row["n"]
+        counts[_count_key(row["status"])] += row["n"]
     if upload.purged_at and not rows:
         for key, n in upload.final_counts.items():
-            counts["sending" if key == "unknown" else key] = counts.get(key, 0) + n
+            counts[_count_key(key)] = counts.get(key, 0) + n
     counts["total"] = sum(counts[k] for k in COUNT_KEYS)
     return counts
 
@@ -44,7 +48,7 @@ def channel_counts(upload: Upload) -> dict[str, int]:
     counts = dict.fromkeys(OutboxMessage.Via.values, 0)
     rows = (
         OutboxMessage.objects.filter(upload=upload)
-        .exclude(kind="reminder")
+        .exclude(kind=MessageKind.REMINDER)
         .exclude(sent_via="")
         .values("sent_via")
         .annotate(n=Count("id"))
@@ -80,7 +84,7 @@ def preview_page(upload: Upload, *, only_rejected: bool, page: int, per_page: in
     templates = {t.kind: t for t in MessageTemplate.objects.all()}
     sent_texts = dict(
         OutboxMessage.objects.filter(recipient__in=list(page_obj.object_list))
-        .exclude(kind="reminder")
+        .exclude(kind=MessageKind.REMINDER)
         .values_list("recipient_id", "status")
     )
     for recipient in page_obj.object_list:
@@ -96,7 +100,7 @@ def preview_page(upload: Upload, *, only_rejected: bool, page: int, per_page: in
 
 def failures(upload: Upload, limit: int = 200) -> list[OutboxMessage]:
     messages = list(
-        OutboxMessage.objects.filter(upload=upload, status="failed")
+        OutboxMessage.objects.filter(upload=upload, status=OutboxMessage.Status.FAILED)
         .select_related("recipient")
         .order_by("recipient__row")[:limit]
     )

@@ -3,10 +3,10 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from accounts.selectors import mask_phone
+from core import clock
 
 from . import rules, selfcheck_rules
 from .models import CallLog, HealthSettings, MessageKind, OutboxMessage, Recipient, SelfCheck
@@ -195,7 +195,7 @@ def reminder_times() -> list[str]:
 
 def reminders_done(day: datetime.date, *, now: datetime.datetime | None = None) -> bool:
     """Whether the day's last reminder time has passed (always, for a day gone by)."""
-    now = timezone.localtime(now)
+    now = clock.local_now(now)
     if day < now.date():
         return True
     times = reminder_times()

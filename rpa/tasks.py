@@ -4,7 +4,8 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.utils import timezone
+
+from core import clock
 
 from . import services
 
@@ -43,7 +44,7 @@ def pull_delivery_reports() -> None:
 
 @shared_task(ignore_result=True)
 def send_selfcheck_reminders(slot: str = "", day: str | None = None) -> None:
-    when = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    when = datetime.date.fromisoformat(day) if day else clock.today()
     count = services.send_selfcheck_reminders(day=when, slot=slot)
     logger.info("self-check reminders queued: %s", count)
 
@@ -56,7 +57,7 @@ def build_agency_report(report_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_pending_reports() -> None:
     """Reports left pending (the broker was down at the request) are built here."""
-    count = services.sweep_pending_reports(now=timezone.now())
+    count = services.sweep_pending_reports()
     if count:
         logger.info("agency reports settled by the sweep: %s", count)
 

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts import rate_limits
 from accounts.roles import is_health_team
+from core import clock
+from core.errors import Invalid
 
 from . import selectors, selfcheck_selectors, services
 from .forms import CallForm, SelfCheckForm, UploadForm, parse_day
@@ -57,10 +58,10 @@ def uploads(request):
         try:
             upload = services.create_upload(user=request.user, filename=sheet.name, data=sheet)
         except SheetRefused as refusal:
-            form.add_error("file", str(refusal))
+            form.add_error("file", refusal.message)
         else:
             return redirect("rpa:upload_detail", pk=upload.pk)
-    today = timezone.localdate()
+    today = clock.today()
     items = selectors.uploads_for_day(today)
     return render(
         request,
@@ -85,7 +86,7 @@ def _reports_context(day) -> dict:
 @health_team_required
 def reports(request):
     """Today's agency reports: what the uploads page polls while one is being prepared."""
-    return render(request, "rpa/_reports.html", _reports_context(timezone.localdate()))
+    return render(request, "rpa/_reports.html", _reports_context(clock.today()))
 
 
 @health_team_required
@@ -217,7 +218,7 @@ def resend_uncertain(request, pk: int):
 @require_POST
 @health_team_required
 def request_report(request):
-    services.request_agency_report(user=request.user, day=timezone.localdate())
+    services.request_agency_report(user=request.user, day=clock.today())
     messages.success(
         request, _("The agency report is being prepared; its link appears here when it is ready.")
     )
@@ -253,7 +254,7 @@ def download_report(request, pk: int):
 
 @health_team_required
 def missing_checks(request):
-    today = timezone.localdate()
+    today = clock.today()
     people = selectors.missing_checks(today)
     services.record_access(
         user=request.user, action=AccessLog.Action.VIEW, what=f"missing self-checks {today}"
@@ -263,9 +264,9 @@ def missing_checks(request):
 
 def _day_or_400(request):
     try:
-        return parse_day(request.GET.get("day"), default=timezone.localdate()), None
-    except ValueError as problem:
-        return None, HttpResponseBadRequest(str(problem))
+        return parse_day(request.GET.get("day"), default=clock.today()), None
+    except Invalid as problem:
+        return None, HttpResponseBadRequest(problem.message)
 
 
 @health_team_required
@@ -363,7 +364,7 @@ def selfcheck(request, token: str):
         return _bad_link(request)
     if _too_many_answers(request, recipient):
         return render(request, "rpa/selfcheck_rate_limited.html", status=429)
-    today = timezone.localdate()
+    today = clock.today()
     done = recipient.selfchecks.filter(day=today).exists()
     form = SelfCheckForm(request.POST or None)
     if request.method == "POST" and not done and form.is_valid():

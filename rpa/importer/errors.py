@@ -3,21 +3,21 @@ refusals that both the file checks and the shape checks give."""
 
 from django.utils.translation import gettext as _
 
+from core.errors import Invalid
 
-class SheetRefused(Exception):
-    """A file refused as a whole, with one sentence for the uploader.
+
+class SheetRefused(Invalid):
+    """A file refused as a whole, with one sentence for the uploader (a domain error: the API
+    answers it 400 with `detail` and `code`).
 
     `message` is already translated into the active language; `code` is a stable,
     untranslated name for the reason (``empty``, ``no_header``, ``too_large``, ...).
     """
 
-    def __init__(self, message: str, code: str = "refused"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
+    code = "refused"
 
-    def __str__(self) -> str:
-        return self.message
+    def __init__(self, message: str, code: str = "refused"):
+        super().__init__(message, code=code)
 
 
 def refuse_corrupt() -> SheetRefused:

@@ -8,13 +8,14 @@
     except services.SendRefused as refusal:
         ...  # refusal.message: one translated sentence for the team
 
-Modules, each importing only those before it:
-- bulk: a whole sheet's rows inserted with COPY (recipients, outbox messages);
+Modules, each importing only those before it (hand-written SQL lives in `rpa.sql`):
 - health: a flagged answer told to the team, calls to those who did not answer;
 - selfcheck: the resident behind a signed link, submitting a check;
 - uploads: a read sheet stored as an upload, the access log, the sheet export, retention;
-- sending: confirm, stop and resend, the outbox worker and its sweep;
-- settling: unknown outcomes, uncertain batches (the team's look-up or resend), delivery results;
+- outbox: what actions and worker share: waking senders, stopping, finishing uploads;
+- actions: the team's confirm, stop and resend, and its decision on uncertain messages;
+- sender: the worker's loop (claim a batch, send it, record outcomes) and the beat's sweep;
+- settling: the worker asking about unknown outcomes, and reading delivery results;
 - reminders: the self-check reminder texts, queued in the outbox;
 - reports: the agency report, its retry and the sweep of reports left pending.
 """
@@ -27,7 +28,16 @@ from ..messages import (
     selfcheck_token,
 )
 from ..selfcheck_selectors import is_flagged, quarantined_without_check, thresholds
+from .actions import (
+    SendRefused,
+    confirm_send,
+    lookup_uncertain,
+    resend_failed,
+    resend_uncertain,
+    stop_sending,
+)
 from .health import alert_health_team, record_call
+from .outbox import PENDING_STATUSES, broker_answers, enqueue_sending
 from .reminders import send_selfcheck_reminders
 from .reports import (
     DEFAULT_REPORT_COLUMNS,
@@ -41,30 +51,11 @@ from .selfcheck import (
     recipient_for_token,
     submit_selfcheck,
 )
-from .sending import (
-    CLAIM_SQL,
-    PENDING_STATUSES,
-    SendRefused,
-    broker_answers,
-    claim_outbox_batch,
-    confirm_send,
-    enqueue_sending,
-    next_due_in,
-    resend_failed,
-    send_claimed,
-    stop_sending,
-    sweep_outbox,
-)
-from .settling import (
-    lookup_uncertain,
-    pull_delivery_reports,
-    reconcile_uncertain,
-    resend_uncertain,
-)
+from .sender import claim_outbox_batch, next_due_in, send_claimed, sweep_outbox
+from .settling import pull_delivery_reports, reconcile_uncertain
 from .uploads import create_upload, purge_expired, record_access, sheet_with_status
 
 __all__ = [
-    "CLAIM_SQL",
     "DEFAULT_REPORT_COLUMNS",
     "PENDING_STATUSES",
     "SELFCHECK_SALT",

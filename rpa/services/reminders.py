@@ -4,30 +4,36 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+
+from core import clock
 
 from .. import rules
 from ..messages import render_message
 from ..models import MessageKind, MessageTemplate, OutboxMessage
 from ..readiness import sender_problem
 from ..selfcheck_selectors import quarantined_without_check
-from .sending import enqueue_sending
+from .outbox import enqueue_sending
 
 logger = logging.getLogger(__name__)
 
 
-def send_selfcheck_reminders(*, day: datetime.date | None = None, slot: str = "") -> int:
-    """Text every quarantined resident without today's check, once this run; returns the count."""
-    day = day or timezone.localdate()
-    slot = slot or f"manual-{timezone.localtime():%H%M%S%f}"
-    template = MessageTemplate.objects.select_related("sender").filter(kind="reminder").first()
+def send_selfcheck_reminders(
+    *, day: datetime.date | None = None, slot: str = "", now: datetime.datetime | None = None
+) -> int:
+    """Text every quarantined resident without the day's check (today's by default), once this
+    run (`slot`, e.g. "10:00"; a manual run is its own slot); returns the count."""
+    now = now or clock.now()
+    day = day or clock.today(now)
+    slot = slot or f"manual-{clock.local_now(now):%H%M%S%f}"
+    template = (
+        MessageTemplate.objects.select_related("sender").filter(kind=MessageKind.REMINDER).first()
+    )
     if template is None:
         logger.warning("no reminder template: self-check reminders not sent")
         return 0
     if sender_problem([template]):
         logger.warning("no sender number in use: self-check reminders not sent")
         return 0
-    now = timezone.now()
     messages = []
     for recipient in quarantined_without_check(day):
         text, _length, channel = render_message(template, recipient)

@@ -6,9 +6,10 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+from core import clock
 
 from .. import rules
 from ..defaults import REPORT_COLUMNS
@@ -55,8 +56,9 @@ PENDING_SWEEP_AFTER = datetime.timedelta(seconds=60)
 PENDING_GIVE_UP_AFTER = datetime.timedelta(hours=1)
 
 
-def sweep_pending_reports(*, now: datetime.datetime) -> int:
+def sweep_pending_reports(*, now: datetime.datetime | None = None) -> int:
     """Build the reports left pending; returns how many were built or failed now."""
+    now = now or clock.now()
     stale = AgencyReport.objects.filter(
         status=AgencyReport.Status.PENDING, created_at__lte=now - PENDING_SWEEP_AFTER
     ).order_by("created_at")
@@ -66,20 +68,21 @@ def sweep_pending_reports(*, now: datetime.datetime) -> int:
             _fail(
                 report_id,
                 _("The report was not prepared within an hour; press Try again."),
+                now=now,
             )
             done += 1
-        elif build_agency_report(report_id):
+        elif build_agency_report(report_id, now=now):
             done += 1
     return done
 
 
-def _fail(report_id: int, reason: str) -> None:
+def _fail(report_id: int, reason: str, *, now: datetime.datetime) -> None:
     AgencyReport.objects.filter(pk=report_id, status=AgencyReport.Status.PENDING).update(
-        status=AgencyReport.Status.FAILED, failure_reason=reason[:255], finished_at=timezone.now()
+        status=AgencyReport.Status.FAILED, failure_reason=reason[:255], finished_at=now
     )
 
 
-def build_agency_report(report_id: int) -> bool:
+def build_agency_report(report_id: int, *, now: datetime.datetime | None = None) -> bool:
     """Build one pending report once; returns whether this call settled it (ready or failed).
 
     The row stays locked while it is written, so the sweep and a late task never build the same
@@ -94,7 +97,7 @@ def build_agency_report(report_id: int) -> bool:
             )
             if report is None:
                 return False
-            _write_report(report)
+            _write_report(report, now=now or clock.now())
     except Exception as exc:  # noqa: BLE001  the team sees why; the log gets the kind only
         logger.warning("agency report %s failed: %s", report_id, type(exc).__name__)
         _fail(
@@ -104,11 +107,12 @@ def build_agency_report(report_id: int) -> bool:
                 "administrator if it fails again."
             )
             % {"error": type(exc).__name__},
+            now=now or clock.now(),
         )
     return True
 
 
-def _write_report(report: AgencyReport) -> None:
+def _write_report(report: AgencyReport, *, now: datetime.datetime) -> None:
     columns = list(ReportColumn.objects.values_list("field", "header")) or DEFAULT_REPORT_COLUMNS
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("report")
@@ -150,7 +154,7 @@ def _write_report(report: AgencyReport) -> None:
     )
     report.rows = count
     report.status = AgencyReport.Status.READY
-    report.finished_at = timezone.now()
+    report.finished_at = now
     report.save(update_fields=["file", "rows", "status", "finished_at"])
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+
+from core import clock
 
 from ..messages import SELFCHECK_SALT
 from ..models import MessageKind, Recipient, SelfCheck
@@ -19,7 +20,7 @@ class SelfCheckAlreadySent(Exception):
 
 def recipient_for_token(token: str, *, today: datetime.date | None = None) -> Recipient | None:
     """The quarantined resident a self-check link belongs to; None when forged or expired."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     try:
         value = signing.Signer(salt=SELFCHECK_SALT).unsign(token)
         pk_text, end_text = value.split(".", 1)

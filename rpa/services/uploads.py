@@ -6,22 +6,22 @@ import io
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .. import rules
+from core import clock
+
+from .. import rules, sql
 from ..importer import read_sheet
 from ..importer.sources import load_bytes, max_upload_bytes
 from ..models import AccessLog, AgencyReport, OutboxMessage, Recipient, Upload
-from .bulk import copy_insert
 
 
-def create_upload(*, user, filename: str, data) -> Upload:
+def create_upload(*, user, filename: str, data, today: datetime.date | None = None) -> Upload:
     """Read a sheet (bytes, a path or an open file such as an uploaded file) and store it
-    with its rows as a previewed upload.
+    with its rows as a previewed upload of `today`.
 
     SheetRefused from the importer propagates, and then nothing at all is stored.
     """
@@ -32,7 +32,7 @@ def create_upload(*, user, filename: str, data) -> Upload:
         uploaded_by=user,
         original_name=filename[-255:],
         sha256=sha256,
-        day=timezone.localdate(),
+        day=today or clock.today(),
         sheet=report.sheet or "",
         header_row=report.header_row or 1,
         header=list(getattr(report, "header", ()) or ()),
@@ -42,21 +42,23 @@ def create_upload(*, user, filename: str, data) -> Upload:
     try:
         with transaction.atomic():
             upload.save()
-            copy_insert(
+            sql.copy_insert(
                 Recipient,
                 RECIPIENT_COLUMNS,
                 (_recipient_values(upload, row) for row in report.rows),
-                computed={"already_messaged_by_id": "NULL"},
+                computed=RECIPIENT_COMPUTED,
             )
-            _mark_already_messaged(upload)
+            sql.mark_already_messaged(upload_id=upload.pk, day=upload.day)
     except BaseException:
         upload.file.delete(save=False)
         raise
     return upload
 
 
-RECIPIENT_COLUMNS = (
-    "upload_id",
+# The columns a read row fills, in the order of `_recipient_values`.
+RECIPIENT_COLUMNS = sql.columns(
+    Recipient,
+    "upload",
     "row",
     "status",
     "name",
@@ -72,6 +74,8 @@ RECIPIENT_COLUMNS = (
     "raw",
     "person_key",
 )
+# Who texted a resident already is found after the insert (sql.mark_already_messaged).
+RECIPIENT_COMPUTED = {sql.column(Recipient, "already_messaged_by"): "NULL"}
 
 
 def _recipient_values(upload: Upload, row) -> tuple:
@@ -107,20 +111,6 @@ def _recipient_values(upload: Upload, row) -> tuple:
     )
 
 
-def _mark_already_messaged(upload: Upload) -> None:
-    """Flag residents that an earlier upload of the same day has already texted."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE rpa_recipient r SET already_messaged_by_id = m.upload_id
-            FROM rpa_outboxmessage m
-            WHERE r.upload_id = %s AND r.status = 'valid'
-              AND m.dedupe_key = %s || r.person_key AND m.upload_id <> r.upload_id
-            """,
-            [upload.pk, f"{upload.day.isoformat()}|"],
-        )
-
-
 def record_access(*, user, action: str, what: str, upload: Upload | None = None) -> AccessLog:
     """Every view, export and download of residents' data leaves a row (who, what, when)."""
     return AccessLog.objects.create(user=user, action=action, upload=upload, what=what[:200])
@@ -154,9 +144,12 @@ def sheet_with_status(upload: Upload) -> bytes:
     return buffer.getvalue()
 
 
-def purge_expired(*, today: datetime.date | None = None) -> int:
+def purge_expired(
+    *, today: datetime.date | None = None, now: datetime.datetime | None = None
+) -> int:
     """Delete sheets and residents older than the retention period, keeping the counts."""
-    today = today or timezone.localdate()
+    now = now or clock.now()
+    today = today or clock.today(now)
     cutoff = today - datetime.timedelta(days=settings.RPA_RETENTION_DAYS)
     purged = 0
     for upload_id in Upload.objects.filter(day__lt=cutoff, purged_at__isnull=True).values_list(
@@ -175,7 +168,7 @@ def purge_expired(*, today: datetime.date | None = None) -> int:
             if upload.file:
                 upload.file.delete(save=False)
             upload.file = ""
-            upload.purged_at = timezone.now()
+            upload.purged_at = now
             upload.save(update_fields=["final_counts", "file", "purged_at"])
             purged += 1
     for report in AgencyReport.objects.filter(day__lt=cutoff).exclude(file=""):

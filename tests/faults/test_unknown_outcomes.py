@@ -14,7 +14,7 @@ from django.db import connection
 from rpa import gateway, services
 from rpa.gateway.simulator import make_server
 from rpa.models import OutboxMessage
-from rpa.services import sending
+from rpa.services import sender as sender_loop
 from tests.faults import stack
 from tests.faults.stack import free_port
 from tests.rpa.factories import results_sheet, upload_sheet
@@ -81,13 +81,13 @@ def test_delivery_report_pulled_while_the_send_is_being_recorded_is_not_lost(
     upload = upload_sheet(health_user, results_sheet(3, start=970000))
     services.confirm_send(upload=upload, user=health_user)
     ids = services.claim_outbox_batch()
-    record_results = sending._record_results
+    record_results = sender_loop._record_results
 
     def slow_record(rows, results, **kwargs):
         time.sleep(1.0)
         record_results(rows, results, **kwargs)
 
-    monkeypatch.setattr(sending, "_record_results", slow_record)
+    monkeypatch.setattr(sender_loop, "_record_results", slow_record)
 
     def worker():
         try:

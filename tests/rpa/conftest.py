@@ -1,5 +1,6 @@
 """Fixtures of the rpa tests: the SMS gateway simulator, templates, sheets."""
 
+import datetime
 import json
 import os
 import socket
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
+from core import clock
 from tests.conftest import free_port
 from tests.rpa.factories import make_templates
 
@@ -129,6 +132,20 @@ def gateway(sms_gateway):
 @pytest.fixture
 def templates(db):
     return make_templates()
+
+
+# The day the tests of the self-checks, the call list and the reports live on: a Monday in the
+# middle of a month, so that no test depends on the day it runs.
+TODAY = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch) -> datetime.datetime:
+    """The portal's clock (core.clock, read by services, selectors and pages) reads noon of
+    TODAY in the office's time zone; returns that moment."""
+    moment = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(12, 0)))
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    return moment
 
 
 # --- one simulator per provider ------------------------------------------------------------

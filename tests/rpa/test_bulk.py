@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from rpa.models import Recipient, Upload
-from rpa.services.bulk import copy_insert
 from rpa.services.uploads import RECIPIENT_COLUMNS
+from rpa.sql import copy_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def upload(health_user):
         uploaded_by=health_user,
         original_name="명단.xlsx",
         sha256="0" * 64,
-        day=datetime.date.today(),
+        day=datetime.date(2026, 3, 2),
     )
 
 

@@ -10,13 +10,14 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from rpa import selfcheck_selectors, services
 from rpa.models import AccessLog, CallLog
+from tests.rpa.conftest import TODAY
 from tests.rpa.factories import quarantine_row, quarantined
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 def today():
-    return timezone.localdate()
+    return TODAY
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from rpa import services
 from rpa.models import AccessLog, AgencyReport, Upload
 from tests.rpa.factories import result_row, sheet, upload_sheet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 def csv_file(rows, name="명단.csv"):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from rpa import services
 from rpa.models import AgencyReport
 from tests.conftest import verified_client
+from tests.rpa.conftest import TODAY
 from tests.rpa.factories import quarantine_row, quarantined
 from tests.rpa.test_sending import point_broker_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def broker_down(settings):
 
 
 def requested_while_broker_down(user, django_capture_on_commit_callbacks, *, minutes_ago=2):
-    d = timezone.localdate()
+    d = TODAY
     quarantined(user, [quarantine_row(1, start=d, end=d + datetime.timedelta(days=3))])
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_agency_report(user=user, day=d)
@@ -55,7 +56,7 @@ def test_a_report_requested_while_the_broker_was_down_is_built_by_the_sweep(
 
 
 def test_a_report_just_requested_is_left_to_its_worker(health_user, templates):
-    services.request_agency_report(user=health_user, day=timezone.localdate())
+    services.request_agency_report(user=health_user, day=TODAY)
     assert services.sweep_pending_reports(now=timezone.now()) == 0
 
 
@@ -129,9 +130,7 @@ def test_a_report_pending_for_an_hour_is_failed_with_a_reason(
 
 
 def test_only_the_health_team_can_retry(client, staff_user, health_user):
-    report = AgencyReport.objects.create(
-        day=timezone.localdate(), requested_by=health_user, status="failed"
-    )
+    report = AgencyReport.objects.create(day=TODAY, requested_by=health_user, status="failed")
     response = verified_client(client, staff_user).post(
         reverse("rpa:retry_report", args=[report.pk])
     )

@@ -5,17 +5,17 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from rpa import services
 from rpa.models import OutboxMessage, SelfCheck
+from tests.rpa.conftest import TODAY
 from tests.rpa.factories import quarantine_row, quarantined
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 def today():
-    return timezone.localdate()
+    return TODAY
 
 
 def token_of(recipient):

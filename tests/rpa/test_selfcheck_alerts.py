@@ -10,9 +10,10 @@ from accounts import roles
 from accounts.models import Notification
 from tests.conftest import wait_for
 from tests.factories import UserFactory
+from tests.rpa.conftest import TODAY
 from tests.rpa.factories import quarantine_row, quarantined
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fixed_clock")]
 
 
 def link_of(upload):
@@ -23,7 +24,7 @@ def link_of(upload):
 
 @pytest.fixture
 def resident(health_user, templates):
-    d = timezone.localdate()
+    d = TODAY
     return quarantined(
         health_user, [quarantine_row(1, start=d, end=d + datetime.timedelta(days=7), name="김열나")]
     )

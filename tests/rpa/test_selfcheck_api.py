@@ -4,20 +4,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from rpa import services
 from rpa.models import AccessLog
 from tests.conftest import verified_client
+from tests.rpa.conftest import TODAY
 from tests.rpa.factories import quarantine_row, quarantined
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 URL = "/api/v1/rpa/selfchecks/"
 
 
 @pytest.fixture
 def answers(health_user, templates):
-    d = timezone.localdate()
+    d = TODAY
     end = d + datetime.timedelta(days=5)
     upload = quarantined(
         health_user,

@@ -5,17 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from rpa import services
 from rpa.models import AccessLog, HealthSettings
+from tests.rpa.conftest import TODAY
 from tests.rpa.factories import quarantine_row, quarantined
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 def today():
-    return timezone.localdate()
+    return TODAY
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core import clock
 from rpa import services
 
 
@@ -16,11 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            day = (
-                datetime.date.fromisoformat(options["date"])
-                if options["date"]
-                else timezone.localdate()
-            )
+            day = datetime.date.fromisoformat(options["date"]) if options["date"] else clock.today()
         except ValueError:
             raise CommandError("--date must be YYYY-MM-DD") from None
         count = services.send_selfcheck_reminders(day=day)
