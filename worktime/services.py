@@ -11,18 +11,14 @@ from django.utils.translation import gettext as _
 from approvals import services as approvals
 from approvals.signals import Outcome
 from core import clock
-from core.clock import today as local_today  # noqa: F401  (pages and the API ask here)
 from core.errors import Conflict, Invalid
-from core.workdays import work_calendar  # noqa: F401  (pages and the API ask here)
 from smartcenters import services as centers
 from smartcenters.selectors import BookingOrigin, BookingStatus
 
 from . import rules, selectors
 from .checking import CheckedRequest, check_request
 from .documents import DOC_CANCEL, cancel_facts, cancel_title, doc_type_for, facts_of, title_for
-from .feed import calendar_feed_for, reset_calendar_feed  # noqa: F401  (pages and tests ask here)
 from .models import Arrangement, ArrangementDay, Status
-from .selectors import policy_for  # noqa: F401  (the request page asks here)
 
 if TYPE_CHECKING:
     from accounts.models import User

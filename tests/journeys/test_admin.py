@@ -3,12 +3,12 @@
 import pytest
 
 from accounts.models import Notification
+from core.clock import today as local_today
 from smartcenters.models import Booking
 from tests.conftest import screenshot
 from tests.factories import UserFactory, WorkplaceFactory
 from tests.worktime.factories import CenterFactory, SeatFactory, working_day
 from worktime.models import Arrangement, Closure
-from worktime.services import local_today
 
 from .conftest import check_page, sign_in
 

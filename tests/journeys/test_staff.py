@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
+from core.clock import today as local_today
 from smartcenters.models import Booking
 from tests.conftest import screenshot
 from tests.worktime.factories import CenterFactory, SeatFactory, team_member, working_day
 from worktime.models import Arrangement
-from worktime.services import local_today
 
 from .conftest import check_page, named, sign_in
 

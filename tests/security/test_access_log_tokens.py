@@ -20,7 +20,7 @@ from tests.conftest import ROOT, free_port
 from tests.factories import UserFactory
 from tests.rpa.factories import quarantine_row, sheet, upload_sheet
 from tests.security.production import manage, production_env
-from worktime import services as worktime_services
+from worktime import feed as worktime_feed
 
 FORGED = "7.20991231:forgedsignaturevalue"
 
@@ -108,7 +108,7 @@ def test_self_check_and_calendar_tokens_stay_out_of_gunicorn_and_django_logs(gun
         health, sheet([quarantine_row(1, start=today, end=today + datetime.timedelta(days=7))])
     )
     selfcheck = rpa_services.selfcheck_token(upload.recipients.get())
-    feed = worktime_services.calendar_feed_for(UserFactory(role=roles.STAFF)).token
+    feed = worktime_feed.calendar_feed_for(UserFactory(role=roles.STAFF)).token
     page = f"http://127.0.0.1:{gunicorn.port}/s/{selfcheck}/"
 
     assert gunicorn.get(f"/s/{selfcheck}/") == 200
