@@ -52,7 +52,7 @@ def prepare_database(people: int) -> list[str]:
     BookingRules.objects.update_or_create(
         pk=BOOKING_RULES_PK,
         defaults={
-            "days_ahead": 14,
+            "days_ahead": 31,  # ten working days from tomorrow, even over the new year
             "max_active_bookings": 5,
             "cancel_deadline_minutes": 0,
             "checkin_deadline_minutes": 60,
@@ -79,17 +79,21 @@ def prepare_database(people: int) -> list[str]:
 
 
 def booking_targets():
-    """Seat ids and the next ten working days, as the clients choose among them."""
-    from django.utils import timezone
+    """Seat ids and the ten working days from tomorrow, as the clients choose among them.
 
-    from smartcenters import rules
+    Tomorrow, not today: later in the day today's morning has passed, and a "clean" booking of
+    it would be refused.
+    """
+    from core import clock
+    from core.workdays import work_calendar
     from smartcenters.models import Seat
 
     seats = list(Seat.objects.filter(is_active=True).values_list("pk", flat=True))
-    day = rules.default_booking_day(timezone.now())
+    day = clock.today() + timedelta(days=1)
+    calendar = work_calendar(day, day + timedelta(days=31))
     days = []
     while len(days) < 10:
-        if day.weekday() < 5:
+        if calendar.is_working_day(day):
             days.append(day)
         day += timedelta(days=1)
     return seats, days
