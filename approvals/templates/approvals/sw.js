@@ -36,7 +36,9 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("push", function (event) {
   var data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = {title: event.data.text()}; }
-  event.waitUntil(self.registration.showNotification(data.title || "Flexwork", {body: data.body || "", data: {url: data.url || "/approvals/"}, icon: "{% static 'approvals/icon-192.png' %}"}));
+  // Tagged by the item's address: a message the push service delivers again replaces its
+  // notification instead of stacking a second one.
+  event.waitUntil(self.registration.showNotification(data.title || "Flexwork", {body: data.body || "", tag: data.url || "flexwork", data: {url: data.url || "/approvals/"}, icon: "{% static 'approvals/icon-192.png' %}"}));
 });
 self.addEventListener("notificationclick", function (event) {
   event.notification.close();
