@@ -59,9 +59,11 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         messages.error(request, exception.message)
+        if request.method == "GET":
+            return redirect("/")
         back = request.headers.get("Referer", "")
-        if request.method == "GET" or not url_has_allowed_host_and_scheme(
+        if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            back = request.path if request.method != "GET" else "/"
+            back = request.path
         return redirect(back)
